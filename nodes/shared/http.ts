@@ -1,0 +1,193 @@
+// One HTTP path for every engine: a pluggable transport plus retries that honour Retry-After.
+import { AgenticError, redactSecrets } from './errors';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+	method: HttpMethod;
+	url: string;
+	headers?: Record<string, string>;
+	/** Sent as JSON when it is not a string or Buffer. */
+	body?: unknown;
+	timeoutMs?: number;
+	signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+	status: number;
+	/** Header names in lower case. */
+	headers: Record<string, string>;
+	/** Parsed JSON when the body is JSON, else the text. */
+	body: unknown;
+}
+
+/**
+ * Sends one request and resolves with any status; it rejects only when no response came
+ * (network failure, timeout: reject with an Error whose `code` is 'ETIMEDOUT' for a timeout).
+ */
+export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
+
+function encodeBody(request: HttpRequest): { body?: string | Buffer; contentType?: string } {
+	if (request.body === undefined) return {};
+	if (typeof request.body === 'string' || Buffer.isBuffer(request.body)) return { body: request.body };
+	return { body: JSON.stringify(request.body), contentType: 'application/json' };
+}
+
+/** Transport over Node's global fetch: used when an engine runs outside n8n. */
+export const fetchTransport: HttpTransport = async (request) => {
+	const { body, contentType } = encodeBody(request);
+	const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+	if (contentType && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+		headers['content-type'] = contentType;
+	}
+	const signals: AbortSignal[] = [];
+	if (request.timeoutMs) signals.push(AbortSignal.timeout(request.timeoutMs));
+	if (request.signal) signals.push(request.signal);
+	let response: Response;
+	try {
+		response = await fetch(request.url, {
+			method: request.method,
+			headers,
+			body,
+			signal: signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals),
+		});
+	} catch (error) {
+		const name = (error as Error)?.name;
+		if (name === 'TimeoutError') {
+			throw Object.assign(new Error(`Timed out after ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' });
+		}
+		if (name === 'AbortError') throw Object.assign(new Error('Request aborted'), { code: 'ABORTED' });
+		const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+		throw Object.assign(new Error(cause?.message ?? (error as Error).message), { code: cause?.code ?? 'ENETWORK' });
+	}
+	const responseHeaders: Record<string, string> = {};
+	response.headers.forEach((value, key) => {
+		responseHeaders[key.toLowerCase()] = value;
+	});
+	const text = await response.text();
+	return { status: response.status, headers: responseHeaders, body: parseBody(text, responseHeaders['content-type']) };
+};
+
+export function parseBody(text: string, contentType?: string): unknown {
+	if (text === '') return undefined;
+	if (contentType?.includes('json') || /^\s*[[{]/.test(text)) {
+		try {
+			return JSON.parse(text);
+		} catch {
+			return text;
+		}
+	}
+	return text;
+}
+
+export interface RetryOptions {
+	/** Retries after the first try (default 3). */
+	retries?: number;
+	/** First backoff delay; doubles each retry, with jitter (default 500 ms). */
+	baseDelayMs?: number;
+	/** No single wait is longer than this, Retry-After included (default 30 s). */
+	maxDelayMs?: number;
+	/** For tests and benchmarks. */
+	sleep?: (ms: number) => Promise<void>;
+	/** Name of the service in error messages ("Tavily"). */
+	service: string;
+	/** Name of the credential users fix on a 401/403 ("Tavily (Agentic) API"). */
+	credentialName: string;
+	/** Values that must never appear in an error message (API keys). */
+	secrets?: Array<string | undefined>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Delay a Retry-After header asks for, in ms (seconds or an HTTP date), or undefined. */
+export function retryAfterMs(headers: Record<string, string>, now = Date.now()): number | undefined {
+	const value = headers['retry-after'] ?? headers['retry-after-ms'];
+	if (value === undefined) return undefined;
+	if (headers['retry-after-ms'] !== undefined && headers['retry-after'] === undefined) {
+		const ms = Number(value);
+		return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+	}
+	const seconds = Number(value);
+	if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function isRetryableStatus(status: number): boolean {
+	return status === 408 || status === 429 || status >= 500;
+}
+
+function describeBody(body: unknown): string {
+	if (body === undefined) return '';
+	if (typeof body === 'string') return body.slice(0, 300);
+	const b = body as { error?: unknown; detail?: unknown; message?: unknown };
+	const inner = b.error ?? b.detail ?? b.message;
+	if (typeof inner === 'string') return inner.slice(0, 300);
+	if (inner && typeof inner === 'object' && typeof (inner as { message?: unknown }).message === 'string') {
+		return ((inner as { message: string }).message).slice(0, 300);
+	}
+	if (inner && typeof inner === 'object' && typeof (inner as { error?: unknown }).error === 'string') {
+		return ((inner as { error: string }).error).slice(0, 300);
+	}
+	return JSON.stringify(body).slice(0, 300);
+}
+
+/**
+ * Sends a request, retrying 408/429/5xx, timeouts and network failures with exponential backoff
+ * that honours Retry-After. Resolves with a 2xx-4xx response other than 401/403/408/429;
+ * throws AgenticError('auth') on 401/403 naming the credential, and AgenticError('rate_limited'|'upstream')
+ * when the retries run out.
+ */
+export async function requestWithRetry(
+	transport: HttpTransport,
+	request: HttpRequest,
+	options: RetryOptions,
+): Promise<HttpResponse> {
+	const retries = options.retries ?? 3;
+	const base = options.baseDelayMs ?? 500;
+	const maxDelay = options.maxDelayMs ?? 30_000;
+	const sleep = options.sleep ?? defaultSleep;
+	const clean = (text: string) => redactSecrets(text, options.secrets ?? []);
+	let lastProblem = '';
+	let lastStatus: number | undefined;
+	for (let attempt = 0; ; attempt++) {
+		let waitMs: number | undefined;
+		try {
+			const response = await transport(request);
+			if (response.status === 401 || response.status === 403) {
+				throw new AgenticError(
+					'auth',
+					clean(`${options.service} refused the API key (HTTP ${response.status}): ${describeBody(response.body)}`),
+					{
+						httpStatus: response.status,
+						field: options.credentialName,
+						description: `Check the API key in the "${options.credentialName}" credential.`,
+					},
+				);
+			}
+			if (!isRetryableStatus(response.status)) return response;
+			lastStatus = response.status;
+			lastProblem = clean(`HTTP ${response.status}: ${describeBody(response.body)}`);
+			waitMs = retryAfterMs(response.headers);
+		} catch (error) {
+			if (error instanceof AgenticError) throw error;
+			if ((error as { code?: string }).code === 'ABORTED') throw error;
+			lastStatus = undefined;
+			lastProblem = clean((error as Error).message || String(error));
+		}
+		if (attempt >= retries || request.signal?.aborted) break;
+		const backoff = Math.min(maxDelay, base * 2 ** attempt * (0.75 + Math.random() * 0.5));
+		await sleep(Math.min(maxDelay, waitMs ?? backoff));
+	}
+	const tries = retries + 1;
+	if (lastStatus === 429) {
+		throw new AgenticError('rate_limited', `${options.service} kept answering 429 Too Many Requests (${tries} tries): ${lastProblem}`, {
+			httpStatus: 429,
+			description: `Slow down the workflow or raise your ${options.service} plan's rate limit.`,
+		});
+	}
+	throw new AgenticError('upstream', `${options.service} could not be reached after ${tries} tries: ${lastProblem}`, {
+		httpStatus: lastStatus,
+		description: `Check that ${options.service} is up and its base URL in the "${options.credentialName}" credential is right.`,
+	});
+}
