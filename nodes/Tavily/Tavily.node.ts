@@ -1,0 +1,150 @@
+// The Tavily node: declares Search, Extract, Crawl and Map, runs the chosen one per item through TavilyClient, maps results to items.
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type JsonObject,
+} from 'n8n-workflow';
+import { isAgenticError } from '../shared/errors';
+import { n8nTransport } from '../shared/n8nHttp';
+import { TavilyClient } from './engine/client';
+import { toOutputRecords, type OutputMode, type TavilyResponse } from './engine/output';
+import { crawlFields } from './descriptions/CrawlDescription';
+import { extractFields } from './descriptions/ExtractDescription';
+import { mapFields } from './descriptions/MapDescription';
+import { outputField } from './descriptions/OutputDescription';
+import { searchFields } from './descriptions/SearchDescription';
+import { crawl } from './operations/crawl';
+import { extract } from './operations/extract';
+import { map } from './operations/map';
+import { search } from './operations/search';
+
+type Operation = 'search' | 'extract' | 'crawl' | 'map';
+
+const operations: Record<Operation, (this: IExecuteFunctions, client: TavilyClient, itemIndex: number) => Promise<TavilyResponse>> = {
+	search,
+	extract,
+	crawl,
+	map,
+};
+
+export class Tavily implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tavily',
+		name: 'tavily',
+		icon: { light: 'file:tavily.svg', dark: 'file:tavily.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"]}}',
+		description:
+			'Search the web and read web pages with Tavily. Search finds current information and sources for a question; Extract returns the content of given URLs; Crawl follows links from a start URL and returns page content; Map lists the URLs of a site.',
+		defaults: { name: 'Tavily' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'tavilyAgenticApi', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'search',
+				options: [
+					{
+						name: 'Search',
+						value: 'search',
+						action: 'Search the web',
+						description: 'Find up-to-date pages that answer a question, with snippets and optionally a written answer',
+					},
+					{
+						name: 'Extract',
+						value: 'extract',
+						action: 'Extract content from web pages',
+						description: 'Read the content of up to 20 known URLs',
+					},
+					{
+						name: 'Crawl',
+						value: 'crawl',
+						action: 'Crawl a website',
+						description: 'Follow links from a start URL and return the content of each page reached',
+					},
+					{
+						name: 'Map',
+						value: 'map',
+						action: 'Map a website',
+						description: 'List the URLs of a site reachable from a start URL, without their content',
+					},
+				],
+			},
+			...searchFields,
+			...extractFields,
+			...crawlFields,
+			...mapFields,
+			outputField,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const credentials = await this.getCredentials('tavilyAgenticApi');
+		const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
+		const out: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const client = new TavilyClient({
+					apiKey,
+					baseUrl: typeof credentials.baseUrl === 'string' ? credentials.baseUrl : undefined,
+					transport: n8nTransport(this),
+				});
+				const operation = this.getNodeParameter('operation', itemIndex) as Operation;
+				const run = operations[operation];
+				if (!run) {
+					throw new NodeOperationError(this.getNode(), `Unknown operation "${String(operation)}"`, { itemIndex });
+				}
+				const mode = this.getNodeParameter('output', itemIndex, 'perResult') as OutputMode;
+				const response = await run.call(this, client, itemIndex);
+				for (const record of toOutputRecords(response, mode)) {
+					out.push({ json: record as IDataObject, pairedItem: { item: itemIndex } });
+				}
+			} catch (error) {
+				const nodeError = toNodeError(this, error, itemIndex, apiKey);
+				if (this.continueOnFail()) {
+					out.push({
+						json: { error: nodeError.message, ...(nodeError.description ? { errorDescription: nodeError.description } : {}) },
+						pairedItem: { item: itemIndex },
+					});
+					continue;
+				}
+				throw nodeError;
+			}
+		}
+		return [out];
+	}
+}
+
+/** Maps engine failures to n8n errors that name what to fix; the API key never reaches a message. */
+function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, apiKey: string): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const clean = (text: string | undefined) => (text && apiKey.length >= 4 ? text.split(apiKey).join('[redacted]') : text);
+	if (isAgenticError(error)) {
+		const message = clean(error.message) ?? 'Tavily request failed';
+		const description = clean(error.description);
+		if (error.kind === 'invalid_input' && error.httpStatus === undefined) {
+			return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+		}
+		return new NodeApiError(ctx.getNode(), { message, description: description ?? null } as JsonObject, {
+			message,
+			description,
+			httpCode: error.httpStatus === undefined ? undefined : String(error.httpStatus),
+			itemIndex,
+		});
+	}
+	const message = clean((error as Error)?.message) ?? String(error);
+	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
+}
