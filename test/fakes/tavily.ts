@@ -101,11 +101,12 @@ function traverse(body: any): { base: string; pages: string[] } | Answer {
 	const excludeDomains = toRegexes(body.exclude_domains);
 	const candidates = SITE.filter((page) => page.depth <= maxDepth).map((page) => ({ host: root.hostname, ...page }));
 	if (body.allow_external === true) candidates.push({ host: 'external.example.org', path: '/', depth: 1 });
-	const childrenPerParent = new Map<number, number>();
+	// The made-up site is a small tree, so max_breadth is applied per level rather than per page.
+	const pagesPerLevel = new Map<number, number>();
 	const pages = candidates
 		.filter((page) => {
-			const count = childrenPerParent.get(page.depth) ?? 0;
-			childrenPerParent.set(page.depth, count + 1);
+			const count = pagesPerLevel.get(page.depth) ?? 0;
+			pagesPerLevel.set(page.depth, count + 1);
 			return page.depth === 0 || count < maxBreadth;
 		})
 		.filter((page) => selectPaths.length === 0 || page.depth === 0 || selectPaths.some((re) => re.test(page.path)))
