@@ -1,0 +1,158 @@
+// The Vector Memory engine: chunks and embeds texts, gives them stable ids, and checks every request before a backend sees it.
+import { createHash } from 'node:crypto';
+import { AgenticError } from '../shared/errors';
+import { chunkText, type ChunkOptions } from './chunking';
+import type { Embedder } from './embeddings';
+import { validateFilter } from './filter';
+import type { Metadata, MetadataFilter, NamespaceStats, SearchHit, StoreBackend, VectorRecord } from './types';
+
+export interface MemoryDocument {
+	text: string;
+	metadata?: Record<string, unknown>;
+	/** The caller's id for the document; chunks get `<id>#<n>`. Without it, ids come from the content. */
+	id?: string;
+}
+
+export interface InsertReport {
+	/** Ids written, one per chunk, in document order. */
+	ids: string[];
+	chunks: number;
+	/** Documents whose text was empty or only whitespace. */
+	skippedEmpty: number;
+}
+
+export interface QueryOptions {
+	topK?: number;
+	/** Hits scoring below this are dropped. */
+	minScore?: number;
+	filter?: unknown;
+}
+
+const NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+export function checkNamespace(namespace: string): string {
+	if (!NAMESPACE.test(namespace)) {
+		throw new AgenticError('invalid_input', `Invalid namespace "${namespace}"`, {
+			field: 'namespace',
+			description: 'Use 1 to 63 letters, digits, "_" or "-", starting with a letter or digit.',
+		});
+	}
+	return namespace;
+}
+
+/** Content-derived id in UUID form, so every backend (Qdrant included) accepts it as is. */
+export function contentId(text: string): string {
+	const h = createHash('sha256').update(text, 'utf8').digest('hex');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function cleanMetadata(metadata: Record<string, unknown> | undefined): Metadata {
+	const out: Metadata = {};
+	for (const [key, value] of Object.entries(metadata ?? {})) {
+		if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
+			out[key] = value;
+		} else if (value !== null && value !== undefined) {
+			// Backends filter only on scalars; keep the rest readable rather than dropping it.
+			out[key] = JSON.stringify(value);
+		}
+	}
+	return out;
+}
+
+export class VectorMemory {
+	constructor(
+		readonly store: StoreBackend,
+		private readonly embedder: Embedder,
+	) {}
+
+	/**
+	 * Inserts or updates documents: all their chunks are embedded first and written in one batch,
+	 * so an embedding failure writes nothing.
+	 */
+	async upsert(namespace: string, documents: MemoryDocument[], chunking: ChunkOptions): Promise<InsertReport> {
+		checkNamespace(namespace);
+		const pending: Array<Omit<VectorRecord, 'vector'>> = [];
+		let skippedEmpty = 0;
+		for (const doc of documents) {
+			const text = typeof doc.text === 'string' ? doc.text : '';
+			const chunks = chunkText(text, chunking);
+			if (chunks.length === 0) {
+				skippedEmpty++;
+				continue;
+			}
+			const metadata = cleanMetadata(doc.metadata);
+			chunks.forEach((chunk, index) => {
+				const id = doc.id ? (chunks.length === 1 ? doc.id : `${doc.id}#${index}`) : contentId(chunk);
+				pending.push({ id, text: chunk, metadata: chunks.length > 1 ? { ...metadata, chunk: index } : metadata });
+			});
+		}
+		// The same chunk twice in one batch is one record: the last one wins, as on re-insert.
+		const byId = new Map(pending.map((record) => [record.id, record]));
+		const unique = [...byId.values()];
+		if (unique.length === 0) return { ids: [], chunks: 0, skippedEmpty };
+		const vectors = await this.embedder.embed(unique.map((r) => r.text));
+		await this.checkDimensions(namespace, vectors[0].length);
+		await this.store.insert(
+			namespace,
+			unique.map((record, i) => ({ ...record, vector: vectors[i] })),
+		);
+		return { ids: pending.map((r) => r.id), chunks: unique.length, skippedEmpty };
+	}
+
+	async query(namespace: string, text: string, options: QueryOptions = {}): Promise<SearchHit[]> {
+		checkNamespace(namespace);
+		if (!text || !text.trim()) {
+			throw new AgenticError('invalid_input', 'The query text is empty', { field: 'queryText', description: 'Map a field with the question to search for.' });
+		}
+		const filter = validateFilter(options.filter);
+		const topK = options.topK ?? 4;
+		if (!Number.isInteger(topK) || topK < 1 || topK > 1000) {
+			throw new AgenticError('invalid_input', `Top K must be a whole number from 1 to 1000, got ${topK}`, { field: 'topK' });
+		}
+		const [vector] = await this.embedder.embed([text]);
+		return this.search(namespace, vector, { topK, minScore: options.minScore, filter });
+	}
+
+	/** Search by a vector already at hand (the recall tool reuses its own embeddings). */
+	async search(namespace: string, vector: number[], options: { topK: number; minScore?: number; filter?: MetadataFilter }): Promise<SearchHit[]> {
+		await this.checkDimensions(namespace, vector.length);
+		const hits = await this.store.search(namespace, { vector, topK: options.topK, filter: options.filter });
+		const minScore = options.minScore;
+		return minScore === undefined ? hits : hits.filter((hit) => hit.score >= minScore);
+	}
+
+	async delete(namespace: string, selector: { ids?: string[]; filter?: unknown }): Promise<number> {
+		checkNamespace(namespace);
+		const filter = validateFilter(selector.filter);
+		const ids = (selector.ids ?? []).filter((id) => id !== '');
+		if (ids.length === 0 && (!filter || Object.keys(filter).length === 0)) {
+			throw new AgenticError('invalid_input', 'Delete needs ids or a filter', {
+				field: 'ids',
+				description: 'Give the ids to delete, or a metadata filter; use the Clear operation to empty a namespace.',
+			});
+		}
+		return this.store.delete(namespace, { ids: ids.length ? ids : undefined, filter });
+	}
+
+	async clear(namespace: string): Promise<void> {
+		await this.store.clear(checkNamespace(namespace));
+	}
+
+	async stats(namespace: string): Promise<NamespaceStats> {
+		return this.store.stats(checkNamespace(namespace));
+	}
+
+	private async checkDimensions(namespace: string, dims: number) {
+		const { dimensions } = await this.store.stats(namespace);
+		if (dimensions !== null && dimensions !== dims) {
+			throw new AgenticError(
+				'invalid_input',
+				`Dimension mismatch: the embeddings have ${dims} dimensions but namespace "${namespace}" holds vectors of ${dimensions} dimensions`,
+				{
+					field: 'dimensions',
+					description: `Use the embedding model (and Dimensions option) the namespace was filled with (${dimensions} dimensions), another namespace, or clear this one first.`,
+				},
+			);
+		}
+	}
+}

@@ -1,0 +1,399 @@
+// The default backend: vectors on local disk under the n8n user folder, no server, safe under kill -9 and concurrent writers.
+//
+// Layout per namespace (a folder): `vectors.f32` holds unit-length float32 rows, appended only;
+// `log.jsonl` holds one JSON line per committed batch (put / del / clear). A batch writes and fsyncs
+// its vectors first, then its log line: the complete log line is the commit marker. After a crash
+// a partial last line and any vector bytes past the last committed batch are cut off by the next
+// writer. Writers hold `writer.lock` (O_EXCL, holding the pid, broken when that process is gone);
+// readers need no lock: every operation first replays log lines it has not seen, so several
+// processes share one store. Search scans int8 copies in WebAssembly SIMD, then re-ranks the best
+// candidates on the exact float32 rows read back from disk.
+import {
+	closeSync,
+	fstatSync,
+	fsyncSync,
+	ftruncateSync,
+	linkSync,
+	mkdirSync,
+	openSync,
+	readFileSync,
+	readSync,
+	realpathSync,
+	renameSync,
+	statSync,
+	unlinkSync,
+	writeSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { AgenticError } from '../../shared/errors';
+import { matchesFilter } from '../filter';
+import type { Metadata, MetadataFilter, NamespaceStats, SearchHit, SearchRequest, StoreBackend, VectorRecord } from '../types';
+import { Int8Table } from './int8Scan';
+
+export interface EmbeddedStoreOptions {
+	/** Folder holding one sub-folder per namespace (default: defaultMemoryDirectory()). */
+	directory?: string;
+	/** How long a writer waits for another writer's lock before failing (default 30 s). */
+	lockTimeoutMs?: number;
+}
+
+/** `<N8N_USER_FOLDER or home>/.n8n/agentic/memory`, next to n8n's own data, so it survives restarts. */
+export function defaultMemoryDirectory(): string {
+	return join(process.env.N8N_USER_FOLDER || homedir(), '.n8n', 'agentic', 'memory');
+}
+
+type LogEntry =
+	| { t: 'put'; off: number; dims: number; recs: Array<{ id: string; text: string; meta: Metadata }> }
+	| { t: 'del'; ids: string[] }
+	| { t: 'clear' };
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** Takes the namespace's writer lock; returns its release function. */
+async function acquireLock(path: string, timeoutMs: number): Promise<() => void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			const fd = openSync(path, 'wx');
+			writeSync(fd, String(process.pid));
+			closeSync(fd);
+			return () => {
+				try {
+					unlinkSync(path);
+				} catch {
+					// Already broken as stale by another process: nothing to release.
+				}
+			};
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+		let holder = '';
+		let age = 0;
+		try {
+			holder = readFileSync(path, 'utf8');
+			age = Date.now() - statSync(path).mtimeMs;
+		} catch {
+			continue; // released meanwhile
+		}
+		const pid = Number(holder);
+		const stale = holder === '' ? age > 5000 : Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid);
+		if (stale) {
+			// Move the stale lock aside, and put it back if another process replaced it meanwhile.
+			const aside = `${path}.stale.${process.pid}.${Math.random().toString(36).slice(2)}`;
+			try {
+				renameSync(path, aside);
+				if (readFileSync(aside, 'utf8') !== holder) linkSync(aside, path);
+				unlinkSync(aside);
+			} catch {
+				// Another process broke it first.
+			}
+			continue;
+		}
+		if (Date.now() > deadline) {
+			throw new AgenticError('upstream', `The memory store at ${path} stayed locked by process ${holder || '?'} for ${timeoutMs} ms`, {
+				description: 'Another workflow is writing a lot to the same namespace; retry later or use another namespace.',
+			});
+		}
+		await sleep(2 + Math.random() * 8);
+	}
+}
+
+/** One namespace's files and its in-memory index, shared by every store object of this process. */
+class Namespace {
+	private readonly logPath: string;
+	private readonly vecPath: string;
+	private readonly lockPath: string;
+	private logFd: number;
+	private vecFd: number;
+	/** Bytes of the log already replayed. */
+	private logOffset = 0;
+	/** End of the last committed vector bytes; anything after is an unfinished batch. */
+	private vecEnd = 0;
+	private table: Int8Table | undefined;
+	private ids: string[] = [];
+	private texts: string[] = [];
+	private metas: Metadata[] = [];
+	private offsets: number[] = [];
+	private alive: boolean[] = [];
+	private byId = new Map<string, number>();
+	/** Serialises this process's writers before they compete for the file lock. */
+	private queue: Promise<unknown> = Promise.resolve();
+
+	constructor(readonly dir: string) {
+		mkdirSync(dir, { recursive: true });
+		this.logPath = join(dir, 'log.jsonl');
+		this.vecPath = join(dir, 'vectors.f32');
+		this.lockPath = join(dir, 'writer.lock');
+		this.logFd = openSync(this.logPath, 'a+');
+		this.vecFd = openSync(this.vecPath, 'a+');
+		const dirFd = openSync(dir, 'r');
+		fsyncSync(dirFd);
+		closeSync(dirFd);
+	}
+
+	get dims(): number | null {
+		return this.table?.dims ?? null;
+	}
+
+	/** Replays committed log lines written since the last call (by any process). */
+	refresh(): void {
+		const size = fstatSync(this.logFd).size;
+		if (size < this.logOffset) this.reset(true);
+		if (size <= this.logOffset) return;
+		const buffer = Buffer.allocUnsafe(size - this.logOffset);
+		const read = readSync(this.logFd, buffer, 0, buffer.length, this.logOffset);
+		const end = buffer.lastIndexOf(10, read - 1);
+		if (end < 0) return; // only a batch still being written (or a crashed one the next writer cuts off)
+		let start = 0;
+		while (start <= end) {
+			const nl = buffer.indexOf(10, start);
+			this.apply(JSON.parse(buffer.toString('utf8', start, nl)) as LogEntry);
+			start = nl + 1;
+		}
+		this.logOffset += end + 1;
+	}
+
+	private reset(full: boolean) {
+		this.table = undefined;
+		this.ids = [];
+		this.texts = [];
+		this.metas = [];
+		this.offsets = [];
+		this.alive = [];
+		this.byId = new Map();
+		if (full) {
+			this.logOffset = 0;
+			this.vecEnd = 0;
+		}
+	}
+
+	private apply(entry: LogEntry) {
+		if (entry.t === 'clear') {
+			this.reset(false);
+			return;
+		}
+		if (entry.t === 'del') {
+			for (const id of entry.ids) this.remove(id);
+			return;
+		}
+		const bytes = entry.dims * 4;
+		const buffer = Buffer.allocUnsafe(entry.recs.length * bytes);
+		readSync(this.vecFd, buffer, 0, buffer.length, entry.off);
+		this.vecEnd = Math.max(this.vecEnd, entry.off + buffer.length);
+		if (!this.table || (this.table.dims !== entry.dims && this.byId.size === 0)) {
+			this.reset(false);
+			this.table = new Int8Table(entry.dims);
+		}
+		const floats = new Float32Array(buffer.buffer, buffer.byteOffset, entry.recs.length * entry.dims);
+		entry.recs.forEach((rec, i) => {
+			this.remove(rec.id);
+			const row = this.table!.append(floats.subarray(i * entry.dims, (i + 1) * entry.dims));
+			this.ids[row] = rec.id;
+			this.texts[row] = rec.text;
+			this.metas[row] = rec.meta;
+			this.offsets[row] = entry.off + i * bytes;
+			this.alive[row] = true;
+			this.byId.set(rec.id, row);
+		});
+	}
+
+	private remove(id: string) {
+		const row = this.byId.get(id);
+		if (row === undefined) return;
+		this.alive[row] = false;
+		this.byId.delete(id);
+	}
+
+	/** Runs a write under this process's queue and the cross-process lock, after cutting off any crashed batch. */
+	private write<T>(lockTimeoutMs: number, work: () => T): Promise<T> {
+		const run = async () => {
+			const release = await acquireLock(this.lockPath, lockTimeoutMs);
+			try {
+				this.refresh();
+				if (fstatSync(this.logFd).size > this.logOffset) ftruncateSync(this.logFd, this.logOffset);
+				if (fstatSync(this.vecFd).size > this.vecEnd) ftruncateSync(this.vecFd, this.vecEnd);
+				return work();
+			} finally {
+				release();
+			}
+		};
+		const result = this.queue.then(run, run);
+		this.queue = result.catch(() => undefined);
+		return result;
+	}
+
+	private commit(entry: LogEntry) {
+		const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+		writeSync(this.logFd, line, 0, line.length, this.logOffset);
+		fsyncSync(this.logFd);
+		this.apply(entry);
+		this.logOffset += line.length;
+	}
+
+	insert(records: VectorRecord[], lockTimeoutMs: number): Promise<void> {
+		return this.write(lockTimeoutMs, () => {
+			const dims = records[0].vector.length;
+			if (this.table && this.byId.size > 0 && this.table.dims !== dims) {
+				throw dimensionMismatch(dims, this.table.dims);
+			}
+			const floats = new Float32Array(records.length * dims);
+			records.forEach((record, i) => {
+				if (record.vector.length !== dims) throw dimensionMismatch(record.vector.length, dims);
+				floats.set(unit(record.vector), i * dims);
+			});
+			const off = this.vecEnd;
+			writeSync(this.vecFd, new Uint8Array(floats.buffer), 0, floats.byteLength, off);
+			fsyncSync(this.vecFd);
+			this.commit({ t: 'put', off, dims, recs: records.map((r) => ({ id: r.id, text: r.text, meta: r.metadata })) });
+		});
+	}
+
+	delete(selector: { ids?: string[]; filter?: MetadataFilter }, lockTimeoutMs: number): Promise<number> {
+		return this.write(lockTimeoutMs, () => {
+			const ids = new Set<string>();
+			for (const id of selector.ids ?? []) if (this.byId.has(id)) ids.add(id);
+			if (selector.filter) {
+				for (const [id, row] of this.byId) if (matchesFilter(this.metas[row], selector.filter)) ids.add(id);
+			}
+			if (ids.size > 0) this.commit({ t: 'del', ids: [...ids] });
+			return ids.size;
+		});
+	}
+
+	clear(lockTimeoutMs: number): Promise<void> {
+		return this.write(lockTimeoutMs, () => this.commit({ t: 'clear' }));
+	}
+
+	stats(): NamespaceStats {
+		this.refresh();
+		return { count: this.byId.size, dimensions: this.byId.size > 0 ? this.dims : null };
+	}
+
+	search({ vector, topK, filter }: SearchRequest): SearchHit[] {
+		this.refresh();
+		const table = this.table;
+		if (!table || this.byId.size === 0) return [];
+		if (vector.length !== table.dims) throw dimensionMismatch(vector.length, table.dims);
+		const query = unit(vector);
+		// Keep many more int8 candidates than asked for: the exact re-rank then finds the true top K.
+		const keep = Math.max(100, topK * 10);
+		const candRows: number[] = [];
+		const candScores: number[] = [];
+		let minAt = -1;
+		table.scan(query, (row, approx) => {
+			if (!this.alive[row]) return;
+			if (candRows.length === keep && approx <= candScores[minAt]) return;
+			if (filter && !matchesFilter(this.metas[row], filter)) return;
+			if (candRows.length < keep) {
+				candRows.push(row);
+				candScores.push(approx);
+				if (candRows.length === keep) minAt = argMin(candScores);
+				return;
+			}
+			candRows[minAt] = row;
+			candScores[minAt] = approx;
+			minAt = argMin(candScores);
+		});
+		const bytes = table.dims * 4;
+		const buffer = Buffer.allocUnsafe(bytes);
+		const exact = candRows.map((row) => {
+			readSync(this.vecFd, buffer, 0, bytes, this.offsets[row]);
+			const stored = new Float32Array(buffer.buffer, buffer.byteOffset, table.dims);
+			let dot = 0;
+			for (let i = 0; i < table.dims; i++) dot += stored[i] * query[i];
+			return { row, score: dot };
+		});
+		exact.sort((a, b) => b.score - a.score);
+		return exact.slice(0, topK).map(({ row, score }) => ({
+			id: this.ids[row],
+			text: this.texts[row],
+			metadata: this.metas[row],
+			score,
+		}));
+	}
+}
+
+function argMin(values: number[]): number {
+	let at = 0;
+	for (let i = 1; i < values.length; i++) if (values[i] < values[at]) at = i;
+	return at;
+}
+
+function unit(vector: number[]): Float32Array {
+	const out = Float32Array.from(vector);
+	let norm = 0;
+	for (let i = 0; i < out.length; i++) norm += out[i] * out[i];
+	norm = Math.sqrt(norm);
+	if (norm > 0) for (let i = 0; i < out.length; i++) out[i] /= norm;
+	return out;
+}
+
+export function dimensionMismatch(got: number, have: number): AgenticError {
+	return new AgenticError(
+		'invalid_input',
+		`Dimension mismatch: the embeddings have ${got} dimensions but the namespace holds vectors of ${have} dimensions`,
+		{
+			field: 'dimensions',
+			description: `Use the embedding model (and Dimensions option) the namespace was filled with (${have} dimensions), or another namespace, or clear this one first.`,
+		},
+	);
+}
+
+/** Namespaces opened by this process, by folder: every execution shares one index and one write queue. */
+const openNamespaces = new Map<string, Namespace>();
+
+export class EmbeddedStore implements StoreBackend {
+	readonly name = 'embedded';
+	readonly directory: string;
+	private readonly lockTimeoutMs: number;
+
+	constructor(options: EmbeddedStoreOptions = {}) {
+		this.directory = options.directory ?? defaultMemoryDirectory();
+		this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+	}
+
+	private namespace(name: string): Namespace {
+		mkdirSync(this.directory, { recursive: true });
+		const dir = join(realpathSync(this.directory), name);
+		let ns = openNamespaces.get(dir);
+		if (!ns) {
+			ns = new Namespace(dir);
+			openNamespaces.set(dir, ns);
+		}
+		return ns;
+	}
+
+	async insert(namespace: string, records: VectorRecord[]): Promise<void> {
+		if (records.length === 0) return;
+		await this.namespace(namespace).insert(records, this.lockTimeoutMs);
+	}
+
+	async search(namespace: string, request: SearchRequest): Promise<SearchHit[]> {
+		return this.namespace(namespace).search(request);
+	}
+
+	async delete(namespace: string, selector: { ids?: string[]; filter?: MetadataFilter }): Promise<number> {
+		return this.namespace(namespace).delete(selector, this.lockTimeoutMs);
+	}
+
+	async clear(namespace: string): Promise<void> {
+		await this.namespace(namespace).clear(this.lockTimeoutMs);
+	}
+
+	async stats(namespace: string): Promise<NamespaceStats> {
+		return this.namespace(namespace).stats();
+	}
+
+	/** The index stays cached for the next execution in this process; nothing to release per store. */
+	async close(): Promise<void> {}
+}

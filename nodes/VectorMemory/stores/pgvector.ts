@@ -1,0 +1,217 @@
+// Postgres + pgvector backend: one table (namespace, id, text, metadata jsonb, embedding vector(n)) with an HNSW index.
+import { Pool, type PoolConfig } from 'pg';
+import { AgenticError } from '../../shared/errors';
+import { conditionOperators } from '../filter';
+import type { MetadataFilter, NamespaceStats, SearchHit, SearchRequest, StoreBackend, VectorRecord } from '../types';
+
+export type PgDistance = 'cosine' | 'euclidean' | 'innerProduct';
+
+export interface PgVectorStoreOptions {
+	/** Connection settings for the `pg` client. */
+	connection: PoolConfig;
+	/** Created on first insert when missing (default agentic_memory). */
+	tableName?: string;
+	distance?: PgDistance;
+}
+
+const DISTANCES: Record<PgDistance, { operator: string; opclass: string; score: (d: string) => string }> = {
+	cosine: { operator: '<=>', opclass: 'vector_cosine_ops', score: (d) => `1 - (${d})` },
+	// pgvector's <#> is the negated inner product, so the score is its negation.
+	innerProduct: { operator: '<#>', opclass: 'vector_ip_ops', score: (d) => `-(${d})` },
+	euclidean: { operator: '<->', opclass: 'vector_l2_ops', score: (d) => `1 / (1 + (${d}))` },
+};
+
+const CREDENTIAL = 'Postgres pgvector (Agentic)';
+
+function toVector(vector: number[]): string {
+	return `[${vector.join(',')}]`;
+}
+
+/** Turns a metadata filter into SQL over the jsonb column, with every value as a parameter. */
+export function filterToSql(filter: MetadataFilter | undefined, params: unknown[]): string {
+	const clauses: string[] = [];
+	for (const [field, condition] of Object.entries(filter ?? {})) {
+		params.push(field);
+		const key = `$${params.length}::text`;
+		const ops = conditionOperators(condition);
+		if (ops.$eq !== undefined) {
+			params.push(JSON.stringify(ops.$eq));
+			clauses.push(`metadata -> ${key} = $${params.length}::jsonb`);
+		}
+		if (ops.$in !== undefined) {
+			params.push(JSON.stringify(ops.$in));
+			clauses.push(`metadata -> ${key} IN (SELECT jsonb_array_elements($${params.length}::jsonb))`);
+		}
+		const numeric = `(CASE WHEN jsonb_typeof(metadata -> ${key}) = 'number' THEN (metadata ->> ${key})::float8 END)`;
+		for (const [op, sql] of [['$gt', '>'], ['$gte', '>='], ['$lt', '<'], ['$lte', '<=']] as const) {
+			if (ops[op] !== undefined) {
+				params.push(ops[op]);
+				clauses.push(`${numeric} ${sql} $${params.length}::float8`);
+			}
+		}
+	}
+	return clauses.length ? clauses.join(' AND ') : 'TRUE';
+}
+
+export class PgVectorStore implements StoreBackend {
+	readonly name = 'pgvector';
+	private readonly pool: Pool;
+	private readonly table: string;
+	private readonly distance: PgDistance;
+	private readonly where: string;
+
+	constructor(options: PgVectorStoreOptions) {
+		this.table = options.tableName ?? 'agentic_memory';
+		if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.table)) {
+			throw new AgenticError('invalid_input', `Invalid table name "${this.table}"`, {
+				field: 'tableName',
+				description: 'Use lower-case letters, digits and "_", starting with a letter.',
+			});
+		}
+		this.distance = options.distance ?? 'cosine';
+		this.pool = new Pool({ max: 4, connectionTimeoutMillis: 10_000, ...options.connection });
+		// An idle client's network error must not crash the process; the next query reports it.
+		this.pool.on('error', () => undefined);
+		const c = options.connection;
+		this.where = c.connectionString ? 'the configured connection string' : `${c.host ?? 'localhost'}:${c.port ?? 5432}`;
+	}
+
+	private async run<T>(work: () => Promise<T>): Promise<T> {
+		try {
+			return await work();
+		} catch (error) {
+			if (error instanceof AgenticError) throw error;
+			const e = error as { code?: string; message?: string };
+			if (e.code === '28P01' || e.code === '28000') {
+				throw new AgenticError('auth', `Postgres refused the login: ${e.message}`, {
+					field: CREDENTIAL,
+					description: `Check the user and password in the "${CREDENTIAL}" credential.`,
+				});
+			}
+			if (!e.code || /^(E[A-Z]+|08...)$/.test(e.code) || /timeout|terminated/i.test(e.message ?? '')) {
+				throw new AgenticError('upstream', `Postgres could not be reached at ${this.where}: ${e.message ?? e.code}`, {
+					field: CREDENTIAL,
+					description: `Check that Postgres is up and the host and port in the "${CREDENTIAL}" credential are right.`,
+				});
+			}
+			throw new AgenticError('upstream', `Postgres error ${e.code}: ${e.message}`, { cause: error });
+		}
+	}
+
+	private async tableDimensions(): Promise<number | null> {
+		const result = await this.pool.query<{ dims: number }>(
+			`SELECT a.atttypmod AS dims FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attname = 'embedding'`,
+			[this.table],
+		);
+		return result.rows.length ? Number(result.rows[0].dims) : null;
+	}
+
+	private async ensureTable(dims: number) {
+		const { opclass } = DISTANCES[this.distance];
+		const client = await this.pool.connect();
+		try {
+			await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+			await client.query(
+				`CREATE TABLE IF NOT EXISTS ${this.table} (
+					namespace text NOT NULL, id text NOT NULL, text text NOT NULL,
+					metadata jsonb NOT NULL DEFAULT '{}', embedding vector(${dims}) NOT NULL,
+					PRIMARY KEY (namespace, id))`,
+			);
+			// HNSW indexes stop at 2000 dimensions for vector; larger embeddings are searched exactly.
+			if (dims <= 2000) {
+				await client.query(`CREATE INDEX IF NOT EXISTS ${this.table}_${this.distance.toLowerCase()}_hnsw ON ${this.table} USING hnsw (embedding ${opclass})`);
+			}
+		} finally {
+			client.release();
+		}
+	}
+
+	async insert(namespace: string, records: VectorRecord[]): Promise<void> {
+		if (records.length === 0) return;
+		await this.run(async () => {
+			const dims = records[0].vector.length;
+			const existing = await this.tableDimensions();
+			if (existing === null) await this.ensureTable(dims);
+			else if (existing !== dims) {
+				throw new AgenticError('invalid_input', `Dimension mismatch: the embeddings have ${dims} dimensions but table ${this.table} holds vectors of ${existing} dimensions`, {
+					field: 'dimensions',
+				});
+			}
+			const client = await this.pool.connect();
+			try {
+				await client.query('BEGIN');
+				for (let i = 0; i < records.length; i += 500) {
+					const params: unknown[] = [];
+					const rows = records.slice(i, i + 500).map((r) => {
+						params.push(namespace, r.id, r.text, JSON.stringify(r.metadata), toVector(r.vector));
+						const n = params.length;
+						return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n}::vector)`;
+					});
+					await client.query(
+						`INSERT INTO ${this.table} (namespace, id, text, metadata, embedding) VALUES ${rows.join(', ')}
+						 ON CONFLICT (namespace, id) DO UPDATE SET text = EXCLUDED.text, metadata = EXCLUDED.metadata, embedding = EXCLUDED.embedding`,
+						params,
+					);
+				}
+				await client.query('COMMIT');
+			} catch (error) {
+				await client.query('ROLLBACK').catch(() => undefined);
+				throw error;
+			} finally {
+				client.release();
+			}
+		});
+	}
+
+	async search(namespace: string, { vector, topK, filter }: SearchRequest): Promise<SearchHit[]> {
+		return this.run(async () => {
+			if ((await this.tableDimensions()) === null) return [];
+			const { operator, score } = DISTANCES[this.distance];
+			const params: unknown[] = [toVector(vector), namespace];
+			const where = filterToSql(filter, params);
+			params.push(topK);
+			const distance = `embedding ${operator} $1::vector`;
+			const result = await this.pool.query<{ id: string; text: string; metadata: Record<string, never>; score: number }>(
+				`SELECT id, text, metadata, ${score(distance)} AS score FROM ${this.table}
+				 WHERE namespace = $2 AND ${where} ORDER BY ${distance} LIMIT $${params.length}`,
+				params,
+			);
+			return result.rows.map((r) => ({ id: r.id, text: r.text, metadata: r.metadata, score: Number(r.score) }));
+		});
+	}
+
+	async delete(namespace: string, selector: { ids?: string[]; filter?: MetadataFilter }): Promise<number> {
+		return this.run(async () => {
+			if ((await this.tableDimensions()) === null) return 0;
+			const params: unknown[] = [namespace];
+			const parts: string[] = [];
+			if (selector.ids?.length) {
+				params.push(selector.ids);
+				parts.push(`id = ANY($${params.length}::text[])`);
+			}
+			if (selector.filter) parts.push(`(${filterToSql(selector.filter, params)})`);
+			const result = await this.pool.query(`DELETE FROM ${this.table} WHERE namespace = $1 AND (${parts.join(' OR ')})`, params);
+			return result.rowCount ?? 0;
+		});
+	}
+
+	async clear(namespace: string): Promise<void> {
+		await this.run(async () => {
+			if ((await this.tableDimensions()) === null) return;
+			await this.pool.query(`DELETE FROM ${this.table} WHERE namespace = $1`, [namespace]);
+		});
+	}
+
+	async stats(namespace: string): Promise<NamespaceStats> {
+		return this.run(async () => {
+			const dimensions = await this.tableDimensions();
+			if (dimensions === null) return { count: 0, dimensions: null };
+			const result = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.table} WHERE namespace = $1`, [namespace]);
+			return { count: Number(result.rows[0].n), dimensions };
+		});
+	}
+
+	async close(): Promise<void> {
+		await this.pool.end();
+	}
+}

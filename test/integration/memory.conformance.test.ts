@@ -1,0 +1,236 @@
+// One conformance suite for every Vector Memory backend: the same operations must give the same answers.
+// Embedded runs on a temp folder; pgvector on real Postgres + pgvector code (PGlite) over the wire protocol.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { AgenticError } from '../../nodes/shared/errors';
+import type { Embedder } from '../../nodes/VectorMemory/embeddings';
+import { VectorMemory } from '../../nodes/VectorMemory/memory';
+import { EmbeddedStore } from '../../nodes/VectorMemory/stores/embedded';
+import { PgVectorStore } from '../../nodes/VectorMemory/stores/pgvector';
+import type { StoreBackend } from '../../nodes/VectorMemory/types';
+
+/** Bag-of-words embedder: texts sharing words get close vectors, so rankings are predictable. */
+export function wordEmbedder(dims = 64): Embedder & { calls: number; failOnCall?: number } {
+	const embedder = {
+		calls: 0,
+		failOnCall: undefined as number | undefined,
+		async embed(texts: string[]) {
+			embedder.calls++;
+			if (embedder.failOnCall === embedder.calls) throw new AgenticError('upstream', 'embeddings API down');
+			return texts.map((text) => {
+				const v = new Array<number>(dims).fill(0);
+				for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+					const h = createHash('sha256').update(word).digest();
+					v[h.readUInt32LE(0) % dims] += 1;
+					v[h.readUInt32LE(4) % dims] += 0.5;
+				}
+				const norm = Math.hypot(...v) || 1;
+				return v.map((x) => x / norm);
+			});
+		},
+	};
+	return embedder;
+}
+
+async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+/**
+ * Postgres with pgvector as its own process: PGlite (Postgres compiled to WebAssembly, with the real
+ * pgvector extension) behind pglite-socket's wire-protocol server. Its own process because PGlite
+ * loads itself with dynamic import(), which Jest's module sandbox does not allow.
+ */
+export async function startPostgres(): Promise<{ port: number; child: ChildProcess }> {
+	const port = await freePort();
+	const script = `
+		const { PGlite } = require('@electric-sql/pglite');
+		const { vector } = require('@electric-sql/pglite-pgvector');
+		const { PGLiteSocketServer } = require('@electric-sql/pglite-socket');
+		(async () => {
+			const db = await PGlite.create({ extensions: { vector } });
+			const server = new PGLiteSocketServer({ db, port: ${port}, host: '127.0.0.1', maxConnections: 16 });
+			await server.start();
+			console.log('ready');
+		})().catch((e) => { console.error(e); process.exit(1); });`;
+	const child = spawn(process.execPath, ['-e', script], { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+	await new Promise<void>((resolve, reject) => {
+		child.stdout!.on('data', (data: Buffer) => data.toString().includes('ready') && resolve());
+		child.on('exit', (code) => reject(new Error(`PGlite server exited with ${code}`)));
+	});
+	return { port, child };
+}
+
+interface BackendUnderTest {
+	name: string;
+	start(): Promise<StoreBackend>;
+	stop(): Promise<void>;
+}
+
+const tempDirs: string[] = [];
+
+export const backends: BackendUnderTest[] = [
+	{
+		name: 'embedded',
+		async start() {
+			const dir = mkdtempSync(join(tmpdir(), 'memory-conf-'));
+			tempDirs.push(dir);
+			return new EmbeddedStore({ directory: dir });
+		},
+		async stop() {
+			for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+		},
+	},
+	(() => {
+		let server: { port: number; child: ChildProcess } | undefined;
+		let table = 0;
+		return {
+			name: 'pgvector',
+			async start() {
+				server ??= await startPostgres();
+				return new PgVectorStore({
+					connection: { host: '127.0.0.1', port: server.port, user: 'postgres', password: 'postgres', database: 'postgres', max: 1 },
+					tableName: `conformance_${++table}`,
+				});
+			},
+			async stop() {
+				server?.child.kill('SIGKILL');
+				server = undefined;
+			},
+		};
+	})(),
+];
+
+const docs = [
+	{ text: 'The cat sleeps on the warm sofa', metadata: { kind: 'pet', year: 2021, lang: 'en' } },
+	{ text: 'A dog runs in the park chasing a ball', metadata: { kind: 'pet', year: 2023, lang: 'en' } },
+	{ text: 'Quarterly invoice for cloud servers', metadata: { kind: 'finance', year: 2024, lang: 'en' } },
+	{ text: 'Le chat dort sur le canapé', metadata: { kind: 'pet', year: 2022, lang: 'fr' } },
+	{ text: 'Server outage report and invoice dispute', metadata: { kind: 'ops', year: 2024, lang: 'en' } },
+];
+const chunking = { chunkSize: 1000, chunkOverlap: 0 };
+
+describe.each(backends)('Vector Memory on the $name backend', (backend) => {
+	let store: StoreBackend;
+	let memory: VectorMemory;
+	let embedder: ReturnType<typeof wordEmbedder>;
+
+	beforeAll(async () => {
+		store = await backend.start();
+	}, 60_000);
+	afterAll(async () => {
+		await store.close();
+		await backend.stop();
+	});
+	beforeEach(() => {
+		embedder = wordEmbedder();
+		memory = new VectorMemory(store, embedder);
+	});
+
+	it('returns the closest texts first with their text, metadata and score', async () => {
+		const report = await memory.upsert('rank', docs, chunking);
+		expect(report).toMatchObject({ chunks: 5, skippedEmpty: 0 });
+		const hits = await memory.query('rank', 'invoice for the servers', { topK: 2 });
+		expect(hits).toHaveLength(2);
+		expect(hits[0].text).toBe('Quarterly invoice for cloud servers');
+		expect(hits[0].metadata).toEqual({ kind: 'finance', year: 2024, lang: 'en' });
+		expect(hits[0].score).toBeGreaterThan(hits[1].score);
+		expect(hits[0].score).toBeLessThanOrEqual(1.0001);
+		const exact = await memory.query('rank', 'The cat sleeps on the warm sofa', { topK: 1 });
+		expect(exact[0].score).toBeCloseTo(1, 3);
+	});
+
+	it('updates instead of duplicating when the same content is inserted again', async () => {
+		const first = await memory.upsert('stable', docs.slice(0, 2), chunking);
+		const again = await memory.upsert('stable', [{ ...docs[0], metadata: { kind: 'cat', year: 2025, lang: 'en' } }], chunking);
+		expect(again.ids[0]).toBe(first.ids[0]);
+		expect((await memory.stats('stable')).count).toBe(2);
+		const [hit] = await memory.query('stable', docs[0].text, { topK: 1 });
+		expect(hit.metadata.kind).toBe('cat');
+	});
+
+	it('uses the caller ids, numbering chunks of long texts', async () => {
+		const long = Array.from({ length: 30 }, (_, i) => `Sentence number ${i} about gardening.`).join(' ');
+		const report = await memory.upsert('chunks', [{ id: 'doc-1', text: long, metadata: { source: 'garden' } }], { chunkSize: 200, chunkOverlap: 20 });
+		expect(report.chunks).toBeGreaterThan(3);
+		expect(report.ids[0]).toBe('doc-1#0');
+		const hits = await memory.query('chunks', 'Sentence number 29 about gardening', { topK: 1 });
+		expect(hits[0].id).toBe(`doc-1#${report.chunks - 1}`);
+		expect(hits[0].metadata).toEqual({ source: 'garden', chunk: report.chunks - 1 });
+	});
+
+	it('filters on metadata by equality, list membership and numeric range', async () => {
+		await memory.upsert('filters', docs, chunking);
+		const texts = async (filter: unknown) => (await memory.query('filters', 'cat dog invoice server', { topK: 10, filter })).map((h) => h.text).sort();
+		expect(await texts({ kind: 'pet', lang: 'fr' })).toEqual(['Le chat dort sur le canapé']);
+		expect(await texts({ kind: { $in: ['finance', 'ops'] } })).toEqual(['Quarterly invoice for cloud servers', 'Server outage report and invoice dispute']);
+		expect(await texts({ year: { $gte: 2022, $lt: 2024 } })).toEqual(['A dog runs in the park chasing a ball', 'Le chat dort sur le canapé']);
+		expect(await texts({ kind: { $eq: 'pet' }, year: { $gt: 2022 } })).toEqual(['A dog runs in the park chasing a ball']);
+		expect(await texts({ kind: 'nothing' })).toEqual([]);
+	});
+
+	it('drops hits below the minimum score', async () => {
+		await memory.upsert('minscore', docs, chunking);
+		const all = await memory.query('minscore', 'cat sofa', { topK: 5 });
+		const cut = (all[0].score + all[all.length - 1].score) / 2;
+		const strong = await memory.query('minscore', 'cat sofa', { topK: 5, minScore: cut });
+		expect(strong.length).toBeGreaterThan(0);
+		expect(strong.length).toBeLessThan(all.length);
+		expect(strong).toEqual(all.filter((h) => h.score >= cut));
+	});
+
+	it('deletes by ids and by filter, and says how many went', async () => {
+		const { ids } = await memory.upsert('delete', docs, chunking);
+		expect(await memory.delete('delete', { ids: [ids[0], 'no-such-id'] })).toBe(1);
+		expect(await memory.delete('delete', { filter: { year: 2024 } })).toBe(2);
+		const left = (await memory.query('delete', 'cat dog invoice', { topK: 10 })).map((h) => h.id).sort();
+		expect(left).toEqual([ids[1], ids[3]].sort());
+		expect((await memory.stats('delete')).count).toBe(2);
+	});
+
+	it('clears one namespace and leaves the others alone', async () => {
+		await memory.upsert('clear-a', docs, chunking);
+		await memory.upsert('clear-b', docs.slice(0, 2), chunking);
+		await memory.clear('clear-a');
+		expect((await memory.stats('clear-a')).count).toBe(0);
+		expect(await memory.query('clear-a', 'cat', { topK: 3 })).toEqual([]);
+		expect(await memory.stats('clear-b')).toEqual({ count: 2, dimensions: 64 });
+		await memory.upsert('clear-a', docs.slice(0, 1), chunking);
+		expect((await memory.stats('clear-a')).count).toBe(1);
+	});
+
+	it('refuses embeddings whose size differs from the namespace, naming both sizes', async () => {
+		await memory.upsert('dims', docs.slice(0, 1), chunking);
+		const other = new VectorMemory(store, wordEmbedder(32));
+		await expect(other.upsert('dims', docs.slice(1, 2), chunking)).rejects.toThrow(/32 dimensions.*64 dimensions/);
+		await expect(other.query('dims', 'cat', { topK: 1 })).rejects.toThrow(/32 dimensions.*64 dimensions/);
+		expect((await memory.stats('dims')).count).toBe(1);
+	});
+
+	it('writes nothing of a batch whose embedding fails', async () => {
+		embedder.failOnCall = 1;
+		await expect(memory.upsert('failing', docs, chunking)).rejects.toThrow('embeddings API down');
+		expect((await memory.stats('failing')).count).toBe(0);
+	});
+
+	it('skips empty texts and counts them', async () => {
+		const report = await memory.upsert('empty', [{ text: '' }, { text: '   \n' }, docs[0]], chunking);
+		expect(report).toMatchObject({ chunks: 1, skippedEmpty: 2 });
+		expect((await memory.stats('empty')).count).toBe(1);
+	});
+
+	it('rejects an invalid filter naming the field', async () => {
+		await memory.upsert('badfilter', docs.slice(0, 1), chunking);
+		await expect(memory.query('badfilter', 'cat', { filter: { year: { $between: [1, 2] } } })).rejects.toThrow(/field "year".*\$between/);
+		await expect(memory.query('badfilter', 'cat', { filter: { year: { $gt: 'soon' } } })).rejects.toThrow(/field "year"/);
+	});
+});
