@@ -1,0 +1,170 @@
+// The whole plate pipeline behind one predict(image): detector, crops, OCR (with test-time re-reads), plate patterns.
+import { boxQuad, openImage, rawImage, warpQuad, type ImageSource } from './decode';
+import { PlateDetectorModel, type DetectorOptions } from './detector';
+import { applyPlatePatterns, PlateOcrModel, validatePlatePatterns, type OcrOptions, type SlotReading } from './ocr';
+import type { Box, ExecutionProviderName, PlateDetection, Point, RgbImage } from './types';
+
+export interface AlprOptions {
+	detector: DetectorOptions;
+	ocr: OcrOptions;
+	/** Margin added on each side of a plate before reading it, as a fraction of its size (default 0.1). */
+	cropPadding?: number;
+	/** Plate formats (see applyPlatePatterns); empty means read freely. */
+	platePatterns?: string[];
+	/**
+	 * Re-read each plate from extra crops (a perspective-rectified one when the detector gives corners,
+	 * a tighter and a looser one) and keep the most confident reading. Default on.
+	 */
+	rereadCrops?: boolean;
+	/** Refuse images over this many pixels (decompression bombs). */
+	maxPixels?: number;
+}
+
+export interface PlateResult {
+	plateText: string;
+	confidence: number;
+	charConfidences: number[];
+	box: Box;
+	corners?: Point[];
+	detectionScore: number;
+	classId: number;
+	/** The OCR slot probabilities behind the reading (video voting reuses them); not part of node output. */
+	slotReading: SlotReading;
+}
+
+export interface Prediction {
+	width: number;
+	height: number;
+	plates: PlateResult[];
+	/** The provider the detector actually ran on. */
+	provider: ExecutionProviderName;
+	/** Why a GPU that was asked for is not used, when that happened. */
+	providerNote?: string;
+	timings: { detectMs: number; ocrMs: number; totalMs: number };
+}
+
+export type ImageInput = Buffer | ImageSource | RgbImage;
+
+function isImageSource(input: ImageInput): input is ImageSource {
+	return typeof (input as ImageSource).letterbox === 'function';
+}
+
+/** Quad grown (or shrunk, for negative `pad`) by `pad` of its width/height along its own axes. */
+function growQuad(q: Point[], pad: number): Point[] {
+	const [tl, tr, br, bl] = q;
+	const ux = ((tr.x - tl.x + br.x - bl.x) / 2) * pad;
+	const uy = ((tr.y - tl.y + br.y - bl.y) / 2) * pad;
+	const vx = ((bl.x - tl.x + br.x - tr.x) / 2) * pad;
+	const vy = ((bl.y - tl.y + br.y - tr.y) / 2) * pad;
+	return [
+		{ x: tl.x - ux - vx, y: tl.y - uy - vy },
+		{ x: tr.x + ux - vx, y: tr.y + uy - vy },
+		{ x: br.x + ux + vx, y: br.y + uy + vy },
+		{ x: bl.x - ux + vx, y: bl.y - uy + vy },
+	];
+}
+
+/** Corners are only trusted when they form a sane convex plate roughly inside the box. */
+function plausibleCorners(c: Point[] | undefined, box: Box): c is Point[] {
+	if (!c || c.length !== 4) return false;
+	const w = box.x2 - box.x1;
+	const h = box.y2 - box.y1;
+	const inside = c.every((p) => p.x > box.x1 - w * 0.3 && p.x < box.x2 + w * 0.3 && p.y > box.y1 - h * 0.5 && p.y < box.y2 + h * 0.5);
+	const [tl, tr, br, bl] = c;
+	return inside && tr.x > tl.x && br.x > bl.x && bl.y > tl.y && br.y > tr.y;
+}
+
+export class Alpr {
+	private readonly patterns: string[];
+
+	private constructor(
+		readonly detector: PlateDetectorModel,
+		readonly ocr: PlateOcrModel,
+		private readonly options: AlprOptions,
+	) {
+		this.patterns = validatePlatePatterns(options.platePatterns ?? []);
+	}
+
+	/** Loads both models (sessions are cached per process, so a second Alpr on the same files loads nothing). */
+	static async create(options: AlprOptions): Promise<Alpr> {
+		const [detector, ocr] = await Promise.all([PlateDetectorModel.load(options.detector), PlateOcrModel.load(options.ocr)]);
+		return new Alpr(detector, ocr, options);
+	}
+
+	async open(input: ImageInput): Promise<ImageSource> {
+		if (Buffer.isBuffer(input)) return openImage(input, { maxPixels: this.options.maxPixels });
+		if (isImageSource(input)) return input;
+		return rawImage(input);
+	}
+
+	async predict(input: ImageInput): Promise<Prediction> {
+		const start = performance.now();
+		const image = await this.open(input);
+		const detections = await this.detector.detect(image);
+		const detected = performance.now();
+		const plates = await this.read(image, detections);
+		const end = performance.now();
+		return {
+			width: image.width,
+			height: image.height,
+			plates,
+			provider: this.detector.provider,
+			providerNote: this.detector.fallbackReason,
+			timings: { detectMs: detected - start, ocrMs: end - detected, totalMs: end - start },
+		};
+	}
+
+	/** The crops each plate is read from: the padded box first, then the re-read variants. */
+	private quads(det: PlateDetection): Point[][] {
+		const pad = this.options.cropPadding ?? 0.1;
+		const box = boxQuad(det.box);
+		const quads = [growQuad(box, pad)];
+		if (this.options.rereadCrops === false) return quads;
+		if (plausibleCorners(det.corners, det.box)) quads.push(growQuad(det.corners, pad));
+		quads.push(growQuad(box, pad + 0.1), growQuad(box, Math.max(0, pad - 0.07)));
+		return quads;
+	}
+
+	private async read(image: ImageSource, detections: PlateDetection[]): Promise<PlateResult[]> {
+		if (detections.length === 0) return [];
+		const { inputWidth: w, inputHeight: h } = this.ocr;
+		const perPlate = detections.map((d) => this.quads(d));
+		const total = perPlate.reduce((n, q) => n + q.length, 0);
+		const batch = new Uint8Array(total * w * h * 3);
+		let slot = 0;
+		for (const quads of perPlate) {
+			const xs = quads.flatMap((q) => q.map((p) => p.x));
+			const ys = quads.flatMap((q) => q.map((p) => p.y));
+			const region = await image.region({ x1: Math.min(...xs) - 1, y1: Math.min(...ys) - 1, x2: Math.max(...xs) + 2, y2: Math.max(...ys) + 2 });
+			const ox = Math.max(0, Math.floor(Math.min(...xs) - 1));
+			const oy = Math.max(0, Math.floor(Math.min(...ys) - 1));
+			for (const q of quads) {
+				warpQuad(region as RgbImage, q.map((p) => ({ x: p.x - ox, y: p.y - oy })), w, h, batch, slot * w * h * 3);
+				slot++;
+			}
+		}
+		const readings = await this.ocr.read(batch, total);
+		const results: PlateResult[] = [];
+		let next = 0;
+		detections.forEach((det, i) => {
+			let best: SlotReading | undefined;
+			for (let k = 0; k < perPlate[i].length; k++) {
+				let r = readings[next++];
+				if (this.patterns.length > 0) r = applyPlatePatterns(r, this.patterns, this.ocr.alphabet);
+				if (!best || r.confidence > best.confidence) best = r;
+			}
+			const reading = best as SlotReading;
+			results.push({
+				plateText: reading.plateText,
+				confidence: reading.confidence,
+				charConfidences: reading.charConfidences,
+				box: det.box,
+				corners: det.corners,
+				detectionScore: det.score,
+				classId: det.classId,
+				slotReading: reading,
+			});
+		});
+		return results;
+	}
+}

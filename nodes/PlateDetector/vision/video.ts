@@ -1,0 +1,252 @@
+// Video and stream frames via ffmpeg (argument array, no shell), and voting a plate seen in many frames down to one reading.
+import { spawn } from 'node:child_process';
+import { AgenticError } from '../../shared/errors';
+import type { PlateResult } from './alpr';
+import type { RgbImage } from './types';
+import { iou } from './yoloFormats';
+
+export interface VideoFrame {
+	image: RgbImage;
+	index: number;
+	/** Seconds from the start of the video or stream. */
+	timestampSeconds: number;
+}
+
+export interface FrameOptions {
+	/** Frames per second to sample (default 5). */
+	fps?: number;
+	/** Stop after this many seconds of video (streams need it). */
+	durationSeconds?: number;
+	/** Give up when no frame arrives for this long (default 15 s). */
+	frameTimeoutMs?: number;
+	/** ffmpeg binary (default `FFMPEG_PATH` or `ffmpeg` on the PATH). */
+	ffmpegPath?: string;
+}
+
+const STREAM_SCHEMES = ['rtsp:', 'http:', 'https:'];
+
+function badUrl(url: string): AgenticError {
+	return new AgenticError('invalid_input', `"${redactUrl(url)}" is not a valid URL`, {
+		field: 'Stream URL',
+		description: 'Give an rtsp://, http:// or https:// URL of the camera stream or video.',
+	});
+}
+
+/** Accepts only rtsp/http/https URLs: ffmpeg would otherwise open local files or exotic protocols. */
+export function checkStreamUrl(url: string): URL {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		throw badUrl(url);
+	}
+	if (!STREAM_SCHEMES.includes(parsed.protocol)) {
+		throw new AgenticError('invalid_input', `Stream URL scheme "${parsed.protocol}" is not allowed`, {
+			field: 'Stream URL',
+			description: 'Only rtsp://, http:// and https:// stream URLs are accepted.',
+		});
+	}
+	return parsed;
+}
+
+function redactUrl(url: string): string {
+	return url.replace(/\/\/[^/@]*@/, '//***@');
+}
+
+/** Splits ffmpeg's `-c:v ppm -f image2pipe` output (P6 header + RGB bytes per frame) into frames. */
+class PpmSplitter {
+	private buffer: Buffer = Buffer.alloc(0);
+
+	push(chunk: Buffer): RgbImage[] {
+		this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+		const frames: RgbImage[] = [];
+		for (;;) {
+			const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(this.buffer.subarray(0, 64).toString('latin1'));
+			if (!header) break;
+			const width = Number(header[1]);
+			const height = Number(header[2]);
+			const size = width * height * 3;
+			const start = header[0].length;
+			if (this.buffer.length < start + size) break;
+			frames.push({ data: new Uint8Array(this.buffer.subarray(start, start + size)), width, height });
+			this.buffer = this.buffer.subarray(start + size);
+		}
+		return frames;
+	}
+}
+
+/** Decodes frames from a video file or an rtsp/http(s) stream at `fps` frames per second. */
+export async function* readFrames(source: { file: string } | { url: string }, options: FrameOptions = {}): AsyncGenerator<VideoFrame> {
+	const fps = options.fps ?? 5;
+	const isUrl = 'url' in source;
+	const input = isUrl ? checkStreamUrl(source.url).toString() : source.file;
+	const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
+	if (isUrl && input.startsWith('rtsp:')) args.push('-rtsp_transport', 'tcp', '-timeout', String((options.frameTimeoutMs ?? 15000) * 1000));
+	if (isUrl && !input.startsWith('rtsp:')) args.push('-rw_timeout', String((options.frameTimeoutMs ?? 15000) * 1000));
+	args.push('-i', input);
+	if (options.durationSeconds) args.push('-t', String(options.durationSeconds));
+	args.push('-vf', `fps=${fps}`, '-an', '-f', 'image2pipe', '-c:v', 'ppm', 'pipe:1');
+	const ffmpeg = options.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg';
+	const what = isUrl ? `stream ${redactUrl(input)}` : 'video';
+
+	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- ffmpeg runs from an argument array without a shell; stream URLs are limited to rtsp/http/https
+	const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+	const splitter = new PpmSplitter();
+	const queue: RgbImage[] = [];
+	let stderr = '';
+	let failure: AgenticError | undefined;
+	let ended = false;
+	let wake: (() => void) | undefined;
+	const notify = () => {
+		wake?.();
+		wake = undefined;
+	};
+	child.stdout.on('data', (chunk: Buffer) => {
+		queue.push(...splitter.push(chunk));
+		notify();
+	});
+	child.stderr.on('data', (chunk: Buffer) => {
+		stderr = (stderr + chunk.toString()).slice(-2000);
+	});
+	child.on('error', (error: NodeJS.ErrnoException) => {
+		failure =
+			error.code === 'ENOENT'
+				? new AgenticError('invalid_input', `ffmpeg was not found (tried "${ffmpeg}")`, {
+						description: 'Install ffmpeg on the n8n host (e.g. apt-get install ffmpeg) or set FFMPEG_PATH to its binary.',
+					})
+				: new AgenticError('internal', `Could not start ffmpeg: ${error.message}`);
+		ended = true;
+		notify();
+	});
+	child.on('close', (code) => {
+		if (code !== 0 && code !== null && !failure) {
+			failure = new AgenticError('invalid_input', `ffmpeg could not read the ${what}: ${redactUrl(stderr.trim()) || `exit code ${code}`}`, {
+				field: isUrl ? 'Stream URL' : 'Binary Property',
+				description: isUrl ? 'Check that the stream URL is reachable from the n8n host.' : 'Send an MP4 or MKV video ffmpeg can decode.',
+			});
+		}
+		ended = true;
+		notify();
+	});
+
+	const timeoutMs = options.frameTimeoutMs ?? 15000;
+	let index = 0;
+	try {
+		for (;;) {
+			if (queue.length > 0) {
+				const image = queue.shift() as RgbImage;
+				yield { image, index, timestampSeconds: Math.round((index / fps) * 1000) / 1000 };
+				index++;
+				continue;
+			}
+			if (failure) throw failure;
+			if (ended) return;
+			const timedOut = await new Promise<boolean>((resolve) => {
+				const timer = setTimeout(() => resolve(true), timeoutMs);
+				wake = () => {
+					clearTimeout(timer);
+					resolve(false);
+				};
+			});
+			if (timedOut && queue.length === 0 && !ended) {
+				throw new AgenticError('upstream', `No frame arrived from the ${what} within ${Math.round(timeoutMs / 1000)} s`, {
+					field: isUrl ? 'Stream URL' : 'Binary Property',
+					description: 'Check that the stream is reachable and sending video, or raise "Frame Timeout".',
+				});
+			}
+		}
+	} finally {
+		if (child.exitCode === null) child.kill('SIGKILL');
+	}
+}
+
+export interface TrackedPlate {
+	/** The reading that won the vote across frames, from its most confident frame. */
+	best: PlateResult;
+	timestampSeconds: number;
+	firstSeenSeconds: number;
+	lastSeenSeconds: number;
+	frames: number;
+	/** How many frames read exactly the winning text. */
+	votes: number;
+}
+
+interface Track {
+	readings: Array<{ plate: PlateResult; t: number }>;
+	lastBox: PlateResult['box'];
+	lastFrame: number;
+}
+
+function editDistance(a: string, b: string): number {
+	const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+	for (let i = 1; i <= a.length; i++) {
+		let prev = row[0];
+		row[0] = i;
+		for (let j = 1; j <= b.length; j++) {
+			const tmp = row[j];
+			row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+			prev = tmp;
+		}
+	}
+	return row[b.length];
+}
+
+/**
+ * Groups plates across consecutive frames (overlapping boxes, or nearly the same text) and reports each once,
+ * with the text most frames agree on (votes weighted by OCR confidence).
+ */
+export class PlateTracker {
+	private readonly active: Track[] = [];
+	private readonly done: Track[] = [];
+
+	constructor(private readonly maxGapFrames = 2) {}
+
+	add(frameIndex: number, timestampSeconds: number, plates: PlateResult[]): void {
+		const used = new Set<Track>();
+		for (const plate of plates) {
+			const match = this.active.find(
+				(t) =>
+					!used.has(t) &&
+					frameIndex - t.lastFrame <= this.maxGapFrames &&
+					(iou(t.lastBox as never, plate.box as never) > 0.2 ||
+						editDistance(t.readings[t.readings.length - 1].plate.plateText, plate.plateText) <= 1),
+			);
+			const track = match ?? { readings: [], lastBox: plate.box, lastFrame: frameIndex };
+			if (!match) this.active.push(track);
+			track.readings.push({ plate, t: timestampSeconds });
+			track.lastBox = plate.box;
+			track.lastFrame = frameIndex;
+			used.add(track);
+		}
+		for (let i = this.active.length - 1; i >= 0; i--) {
+			if (frameIndex - this.active[i].lastFrame > this.maxGapFrames) this.done.push(...this.active.splice(i, 1));
+		}
+	}
+
+	finish(): TrackedPlate[] {
+		const all = [...this.done, ...this.active.splice(0)];
+		this.done.length = 0;
+		return all
+			.filter((t) => t.readings.some((r) => r.plate.plateText.length > 0))
+			.map((t) => {
+				const weight = new Map<string, number>();
+				const count = new Map<string, number>();
+				for (const { plate } of t.readings) {
+					if (!plate.plateText) continue;
+					weight.set(plate.plateText, (weight.get(plate.plateText) ?? 0) + plate.confidence);
+					count.set(plate.plateText, (count.get(plate.plateText) ?? 0) + 1);
+				}
+				const text = [...weight.entries()].sort((a, b) => b[1] - a[1])[0][0];
+				const winner = t.readings.filter((r) => r.plate.plateText === text).sort((a, b) => b.plate.confidence - a.plate.confidence)[0];
+				return {
+					best: winner.plate,
+					timestampSeconds: winner.t,
+					firstSeenSeconds: t.readings[0].t,
+					lastSeenSeconds: t.readings[t.readings.length - 1].t,
+					frames: t.readings.length,
+					votes: count.get(text) ?? 0,
+				};
+			})
+			.sort((a, b) => a.firstSeenSeconds - b.firstSeenSeconds);
+	}
+}
