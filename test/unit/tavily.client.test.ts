@@ -196,6 +196,41 @@ describe('client options', () => {
 	});
 });
 
+describe('cancellation and HTTP timeouts', () => {
+	it('stops a stalled search at once when the caller aborts, without retrying', async () => {
+		fake.stallNext(1, 5000);
+		const controller = new AbortController();
+		const pending = client().search({ query: 'cancel me' }, controller.signal);
+		setTimeout(() => controller.abort(), 50);
+		const started = Date.now();
+		await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+		expect(Date.now() - started).toBeLessThan(2000);
+		expect(fake.requests).toHaveLength(1);
+	});
+
+	it('waits longer than Tavily may work: 160 s for Crawl and Map, the server timeout plus 10 s when one is set', async () => {
+		const timeouts: Array<[string, number | undefined]> = [];
+		const recording = new TavilyClient({
+			apiKey: KEY,
+			transport: async (request) => {
+				timeouts.push([request.url, request.timeoutMs]);
+				const body = request.url.endsWith('/search') ? { query: 'q', images: [], results: [] } : { base_url: 'a.com', results: [], failed_results: [] };
+				return { status: 200, headers: {}, body };
+			},
+		});
+		await recording.search({ query: 'q' });
+		await recording.extract({ urls: ['https://a.com'], timeout: 60 });
+		await recording.crawl({ url: 'a.com' });
+		await recording.map({ url: 'a.com', timeout: 20 });
+		expect(timeouts).toEqual([
+			['https://api.tavily.com/search', 60_000],
+			['https://api.tavily.com/extract', 70_000],
+			['https://api.tavily.com/crawl', 160_000],
+			['https://api.tavily.com/map', 60_000],
+		]);
+	});
+});
+
 describe('output records', () => {
 	it('gives one record per result, or the whole response in one', async () => {
 		const tavily = client();
