@@ -133,7 +133,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 }
 
 function sleep(ms: number) {
-	return new Promise<void>((resolve) => setTimeout(resolve, ms));
+	// Unref'd: a test that gave up waiting must not keep the process alive.
+	return new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {

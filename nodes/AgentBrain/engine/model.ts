@@ -1,0 +1,159 @@
+// Chat completions over plain HTTP against OpenAI or any server that speaks its API (Ollama, vLLM, LM Studio, OpenRouter, Groq).
+import { AgenticError, redactSecrets } from '../../shared/errors';
+import { fetchTransport, requestWithRetry, type HttpTransport, type RetryOptions } from '../../shared/http';
+import type { AssistantMessage, ChatModel, ChatRequest, ChatResponse, ToolCallRequest } from './types';
+
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** The n8n credential users fix when the server refuses the key; named in every auth error. */
+export const OPENAI_CREDENTIAL_NAME = 'OpenAI-compatible API';
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+export interface OpenAiChatModelOptions {
+	apiKey: string;
+	/** Default https://api.openai.com/v1. */
+	baseUrl?: string;
+	model: string;
+	organization?: string;
+	/** Sent with every request (e.g. OpenRouter's HTTP-Referer); cannot replace the Authorization header. */
+	extraHeaders?: Record<string, string>;
+	temperature?: number;
+	maxTokens?: number;
+	/** How requests are sent; default Node's fetch. In n8n pass `n8nTransport(this)` so proxy settings apply. */
+	transport?: HttpTransport;
+	/** Retries of 429/5xx/timeouts (default 3, exponential backoff from 500 ms, Retry-After honoured). */
+	retry?: Partial<RetryOptions>;
+	/** HTTP timeout per try (default 120 s). */
+	timeoutMs?: number;
+}
+
+export function checkBaseUrl(value: string | undefined): string {
+	const raw = (value ?? '').trim() || OPENAI_DEFAULT_BASE_URL;
+	let valid = false;
+	try {
+		const url = new URL(raw);
+		valid = url.protocol === 'https:' || url.protocol === 'http:';
+	} catch {
+		valid = false;
+	}
+	if (!valid) {
+		throw new AgenticError('invalid_input', `The base URL "${raw}" in the "${OPENAI_CREDENTIAL_NAME}" credential is not a web address`, {
+			field: OPENAI_CREDENTIAL_NAME,
+			description: `Set it to ${OPENAI_DEFAULT_BASE_URL}, or to your server's OpenAI-compatible address (for Ollama: http://localhost:11434/v1).`,
+		});
+	}
+	return raw.replace(/\/+$/, '');
+}
+
+export class OpenAiChatModel implements ChatModel {
+	private readonly options: OpenAiChatModelOptions;
+
+	private readonly baseUrl: string;
+
+	private readonly headers: Record<string, string>;
+
+	private readonly retry: RetryOptions;
+
+	constructor(options: OpenAiChatModelOptions) {
+		const apiKey = typeof options.apiKey === 'string' ? options.apiKey.trim() : '';
+		this.options = { ...options, apiKey };
+		this.baseUrl = checkBaseUrl(options.baseUrl);
+		if (!options.model || !options.model.trim()) {
+			throw new AgenticError('invalid_input', 'No model is set', {
+				field: 'Model',
+				description: 'Enter the model name the server knows, e.g. gpt-4o-mini (OpenAI) or llama3.1 (Ollama).',
+			});
+		}
+		this.headers = { 'content-type': 'application/json', accept: 'application/json' };
+		for (const [name, value] of Object.entries(options.extraHeaders ?? {})) {
+			if (name.toLowerCase() !== 'authorization') this.headers[name] = String(value);
+		}
+		// Local servers (Ollama, LM Studio) need no key; sending an empty Bearer would confuse some of them.
+		if (apiKey) this.headers.authorization = `Bearer ${apiKey}`;
+		if (options.organization) this.headers['OpenAI-Organization'] = options.organization;
+		this.retry = {
+			...options.retry,
+			service: 'The model server',
+			credentialName: OPENAI_CREDENTIAL_NAME,
+			secrets: [apiKey, ...(options.retry?.secrets ?? [])],
+		};
+	}
+
+	async complete(request: ChatRequest): Promise<ChatResponse> {
+		const { model, temperature, maxTokens } = this.options;
+		const body: Record<string, unknown> = { model, messages: request.messages };
+		if (request.tools && request.tools.length > 0) {
+			body.tools = request.tools.map((tool) => ({
+				type: 'function',
+				function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+			}));
+		}
+		if (temperature !== undefined) body.temperature = temperature;
+		// OpenAI's newer models refuse max_tokens; most compatible servers know only max_tokens.
+		if (maxTokens !== undefined) body[this.isOpenAi() ? 'max_completion_tokens' : 'max_tokens'] = maxTokens;
+		const response = await requestWithRetry(
+			this.options.transport ?? fetchTransport,
+			{
+				method: 'POST',
+				url: `${this.baseUrl}/chat/completions`,
+				headers: this.headers,
+				body,
+				timeoutMs: Math.max(1, Math.min(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, request.timeoutMs ?? Infinity)),
+				signal: request.signal,
+			},
+			this.retry,
+		);
+		if (response.status < 200 || response.status >= 300) {
+			const detail = redactSecrets(errorText(response.body), [this.options.apiKey]);
+			const status = response.status;
+			throw new AgenticError(status === 404 ? 'not_found' : 'invalid_input', `The model server refused the request (HTTP ${status}): ${detail}`, {
+				httpStatus: status,
+				field: status === 404 ? 'Model' : undefined,
+				description:
+					status === 404
+						? `Check the model name "${model}" and the base URL in the "${OPENAI_CREDENTIAL_NAME}" credential.`
+						: 'Check the model name and options (some models refuse temperature or tools).',
+			});
+		}
+		return parseCompletion(response.body);
+	}
+
+	private isOpenAi(): boolean {
+		return new URL(this.baseUrl).hostname === 'api.openai.com';
+	}
+}
+
+function errorText(body: unknown): string {
+	if (typeof body === 'string') return body.slice(0, 300) || 'no explanation';
+	const error = (body as { error?: unknown } | undefined)?.error;
+	if (typeof error === 'string') return error.slice(0, 300);
+	const message = (error as { message?: unknown } | undefined)?.message;
+	if (typeof message === 'string') return message.slice(0, 300);
+	return body === undefined ? 'no explanation' : JSON.stringify(body).slice(0, 300);
+}
+
+export function parseCompletion(body: unknown): ChatResponse {
+	const choice = (body as { choices?: Array<{ message?: Record<string, unknown> }> } | undefined)?.choices?.[0];
+	if (!choice?.message) {
+		throw new AgenticError('upstream', 'The model server answered without a message', {
+			description: `Check that the base URL in the "${OPENAI_CREDENTIAL_NAME}" credential points at an OpenAI-compatible /v1 API.`,
+		});
+	}
+	const raw = choice.message;
+	const toolCalls: ToolCallRequest[] = [];
+	const list = Array.isArray(raw.tool_calls) ? (raw.tool_calls as Array<Record<string, any>>) : [];
+	list.forEach((call, i) => {
+		const fn = call?.function ?? {};
+		const args = typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {});
+		toolCalls.push({ id: typeof call.id === 'string' && call.id ? call.id : `call_${i}`, type: 'function', function: { name: String(fn.name ?? ''), arguments: args } });
+	});
+	const message: AssistantMessage = { role: 'assistant', content: typeof raw.content === 'string' ? raw.content : null };
+	if (toolCalls.length > 0) message.tool_calls = toolCalls;
+	const usage = (body as { usage?: Record<string, unknown> }).usage ?? {};
+	const promptTokens = Number(usage.prompt_tokens) || 0;
+	const completionTokens = Number(usage.completion_tokens) || 0;
+	return {
+		message,
+		usage: { promptTokens, completionTokens, totalTokens: Number(usage.total_tokens) || promptTokens + completionTokens },
+	};
+}

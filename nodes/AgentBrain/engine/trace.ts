@@ -1,0 +1,49 @@
+// The run's trace: every message sent to and received from the model and every tool observation, with secrets removed; and its markdown rendering.
+import { redactSecrets } from '../../shared/errors';
+import type { TraceEntry } from './types';
+
+/** Returns a copy of the trace in which no secret appears, wherever it was (content, arguments, tool output). */
+export function redactTrace(trace: TraceEntry[], secrets: Array<string | undefined>): TraceEntry[] {
+	const live = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+	if (live.length === 0) return trace;
+	return JSON.parse(redactSecrets(JSON.stringify(trace), live.map((s) => JSON.stringify(s).slice(1, -1)))) as TraceEntry[];
+}
+
+function fence(text: string): string {
+	const longest = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+	const ticks = '`'.repeat(longest + 1);
+	return `${ticks}\n${text}\n${ticks}`;
+}
+
+function prettyArguments(args: string): string {
+	try {
+		return JSON.stringify(JSON.parse(args), null, 2);
+	} catch {
+		return args;
+	}
+}
+
+/** A readable account of the run, one heading per message, for people debugging a workflow. */
+export function traceToMarkdown(trace: TraceEntry[]): string {
+	const lines: string[] = ['# Agent trace'];
+	let iteration = -1;
+	for (const entry of trace) {
+		if (entry.iteration !== iteration) {
+			iteration = entry.iteration;
+			lines.push('', iteration === 0 ? '## Setup' : `## Iteration ${iteration}`);
+		}
+		const timing = entry.ms !== undefined ? ` (${Math.round(entry.ms)} ms)` : '';
+		const tokens = entry.usage ? `, ${entry.usage.totalTokens} tokens` : '';
+		if (entry.direction === 'tool') {
+			lines.push('', `### Tool result${entry.toolCallId ? ` \`${entry.toolCallId}\`` : ''}${timing}`, '', fence(entry.content ?? ''));
+			continue;
+		}
+		const who = entry.direction === 'received' ? 'Model' : entry.role === 'system' ? 'System' : entry.role === 'user' ? 'User' : entry.role === 'tool' ? 'Tool (earlier)' : 'Assistant (earlier)';
+		lines.push('', `### ${who}${timing}${tokens}`);
+		if (entry.content) lines.push('', entry.content);
+		for (const call of entry.toolCalls ?? []) {
+			lines.push('', `- calls \`${call.name}\` (\`${call.id}\`)`, '', fence(prettyArguments(call.arguments)));
+		}
+	}
+	return lines.join('\n') + '\n';
+}

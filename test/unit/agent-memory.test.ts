@@ -1,0 +1,52 @@
+// Conversation memory on disk: windowed by whole turns, kept across restarts, and safe with concurrent writers.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileConversationStore, defaultSessionsDir } from '../../nodes/AgentBrain/engine/memory';
+import type { ChatMessage } from '../../nodes/AgentBrain/engine/types';
+
+let dir: string;
+beforeEach(() => {
+	dir = mkdtempSync(join(tmpdir(), 'agent-sessions-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function turnWithTool(n: number): ChatMessage[] {
+	return [
+		{ role: 'user', content: `question ${n}` },
+		{ role: 'assistant', content: null, tool_calls: [{ id: `c${n}`, type: 'function', function: { name: 'lookup', arguments: `{"n":${n}}` } }] },
+		{ role: 'tool', tool_call_id: `c${n}`, content: `result ${n}` },
+		{ role: 'assistant', content: `answer ${n}` },
+	];
+}
+
+describe('file conversation memory', () => {
+	it('loads the last N whole turns, so a tool call is never separated from its result', async () => {
+		const store = new FileConversationStore(dir);
+		for (let n = 1; n <= 4; n++) await store.append('s1', turnWithTool(n));
+		const window = await store.load('s1', 2);
+		expect(window).toEqual([...turnWithTool(3), ...turnWithTool(4)]);
+		expect(await store.load('s1', 0)).toEqual([]);
+		expect(await store.load('other', 5)).toEqual([]);
+	});
+
+	it('keeps turns across a restart (a new store on the same folder)', async () => {
+		await new FileConversationStore(dir).append('user-42 / שלום', turnWithTool(1));
+		const reopened = new FileConversationStore(dir);
+		expect(await reopened.load('user-42 / שלום', 10)).toEqual(turnWithTool(1));
+		// Any session id is a safe file name; no temp or lock file is left behind.
+		expect(readdirSync(dir)).toEqual([expect.stringMatching(/^[0-9a-f]{40}\.json$/)]);
+	});
+
+	it('loses no turn when many executions write the same session at once', async () => {
+		const writers = Array.from({ length: 25 }, (_, n) => new FileConversationStore(dir).append('busy', turnWithTool(n)));
+		await Promise.all(writers);
+		const turns = await new FileConversationStore(dir).turns('busy');
+		expect(turns).toHaveLength(25);
+		expect(turns.map((t) => t[0].content).sort()).toEqual(Array.from({ length: 25 }, (_, n) => `question ${n}`).sort());
+	});
+
+	it('lives under the n8n user folder', () => {
+		expect(defaultSessionsDir({ N8N_USER_FOLDER: '/data/n8n' })).toBe('/data/n8n/.n8n/agentic/sessions');
+	});
+});
