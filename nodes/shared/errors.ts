@@ -6,6 +6,7 @@ export type AgenticErrorKind =
 	| 'rate_limited' // still 429 after every retry
 	| 'upstream' // still 5xx / network failure / timeout after every retry
 	| 'not_found'
+	| 'cancelled' // the execution was stopped
 	| 'internal';
 
 export class AgenticError extends Error {

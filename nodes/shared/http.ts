@@ -152,8 +152,20 @@ export async function requestWithRetry(
 	let lastStatus: number | undefined;
 	for (let attempt = 0; ; attempt++) {
 		let waitMs: number | undefined;
-		try {
-			const response = await transport(request);
+		// Outcomes are values, not exceptions, so a failure is either retried or turned into one AgenticError.
+		const outcome = await transport(request).then(
+			(response) => ({ response }),
+			(error: unknown) => ({ error }),
+		);
+		if ('error' in outcome) {
+			const code = (outcome.error as { code?: string })?.code;
+			if (code === 'ABORTED' || request.signal?.aborted) {
+				throw Object.assign(new AgenticError('cancelled', `The ${options.service} request was cancelled`), { code: 'ABORTED' });
+			}
+			lastStatus = undefined;
+			lastProblem = clean((outcome.error as Error)?.message || String(outcome.error));
+		} else {
+			const response = outcome.response;
 			if (response.status === 401 || response.status === 403) {
 				throw new AgenticError(
 					'auth',
@@ -169,11 +181,6 @@ export async function requestWithRetry(
 			lastStatus = response.status;
 			lastProblem = clean(`HTTP ${response.status}: ${describeBody(response.body)}`);
 			waitMs = retryAfterMs(response.headers);
-		} catch (error) {
-			if (error instanceof AgenticError) throw error;
-			if ((error as { code?: string }).code === 'ABORTED') throw error;
-			lastStatus = undefined;
-			lastProblem = clean((error as Error).message || String(error));
 		}
 		if (attempt >= retries || request.signal?.aborted) break;
 		const backoff = Math.min(maxDelay, base * 2 ** attempt * (0.75 + Math.random() * 0.5));
