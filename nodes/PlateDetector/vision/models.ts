@@ -1,0 +1,110 @@
+// Default models: pinned download URLs and SHA-256 values, fetched once into the n8n user folder and verified.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { AgenticError } from '../../shared/errors';
+
+export interface DefaultModel {
+	file: string;
+	url: string;
+	sha256: string;
+	/** Where the file comes from, for people checking what runs on their machine. */
+	provenance: string;
+}
+
+/** HyperLPR3's YOLOv5-face style plate detector (Apache-2.0), 320×320, output [1,6300,15] with 4 corners. */
+export const DEFAULT_DETECTOR: DefaultModel = {
+	file: 'y5fu_320x_sim.onnx',
+	url: 'https://raw.githubusercontent.com/szad670401/HyperLPR/58ad4ef736fec5289e8c8cb842e066e70c4672c3/resource/models/onnx/y5fu_320x_sim.onnx',
+	sha256: '2a985dc63a5cc947ec36d18503d6fc0fd54525b9dba17f2fe29a71e86b44456d',
+	provenance: 'szad670401/HyperLPR @ 58ad4ef7 resource/models/onnx/y5fu_320x_sim.onnx (Apache-2.0)',
+};
+
+/** fast-plate-ocr's cct_xs_v1_global (MIT): uint8 [N,64,128,3] RGB in, [N,9,37] out. */
+export const DEFAULT_OCR: DefaultModel = {
+	file: 'cct_xs_v1_global.onnx',
+	url: 'https://raw.githubusercontent.com/NateMccomb/TeslaCamViewer/ef7496bb6b021a13bd62ceb0a01d19a131101829/vendor/models/cct_xs_v1_global.onnx',
+	sha256: 'c1ae2ae031b10f8ab7ed6e3cdaf8d9c753477e299dbad3579c8f705a7d882134',
+	provenance: 'byte copy of ankandrew/fast-plate-ocr cct_xs_v1_global in NateMccomb/TeslaCamViewer @ ef7496bb (MIT)',
+};
+
+/** Fetches a URL's bytes; the node passes n8n's HTTP helper so proxy settings apply. */
+export type BinaryFetcher = (url: string) => Promise<Buffer>;
+
+export const fetchBinary: BinaryFetcher = async (url) => {
+	const response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+	if (!response.ok) throw new Error(`HTTP ${response.status}`);
+	return Buffer.from(await response.arrayBuffer());
+};
+
+/** `$N8N_USER_FOLDER/.n8n/agentic/models` (n8n's own convention for its user folder). */
+export function defaultModelDir(): string {
+	return join(process.env.N8N_USER_FOLDER ?? homedir(), '.n8n', 'agentic', 'models');
+}
+
+export interface EnsureOptions {
+	dir?: string;
+	/** Replaces the URL's origin+path prefix up to the file name (a mirror); also `AGENTIC_MODELS_BASE_URL`. */
+	baseUrl?: string;
+	fetcher?: BinaryFetcher;
+}
+
+const verified = new Set<string>();
+const pending = new Map<string, Promise<string>>();
+
+function sha256(bytes: Buffer): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Returns the local path of a default model, downloading and verifying it the first time. */
+export function ensureModel(model: DefaultModel, options: EnsureOptions = {}): Promise<string> {
+	const dir = options.dir ?? defaultModelDir();
+	const path = join(dir, model.file);
+	if (verified.has(path)) return Promise.resolve(path);
+	let job = pending.get(path);
+	if (!job) {
+		job = download(model, path, dir, options).finally(() => pending.delete(path));
+		pending.set(path, job);
+	}
+	return job;
+}
+
+async function download(model: DefaultModel, path: string, dir: string, options: EnsureOptions): Promise<string> {
+	if (existsSync(path) && sha256(readFileSync(path)) === model.sha256) {
+		verified.add(path);
+		return path;
+	}
+	const base = options.baseUrl ?? process.env.AGENTIC_MODELS_BASE_URL;
+	const url = base ? `${base.replace(/\/+$/, '')}/${model.file}` : model.url;
+	let bytes: Buffer;
+	try {
+		bytes = await (options.fetcher ?? fetchBinary)(url);
+	} catch (error) {
+		throw downloadFailed(model, url, dir, error);
+	}
+	const got = sha256(bytes);
+	if (got !== model.sha256) {
+		throw new AgenticError('upstream', `Downloaded ${model.file} does not match its pinned SHA-256 (got ${got}, expected ${model.sha256}); it was discarded`, {
+			description: `Download ${model.url} yourself, check its SHA-256, and give its path in the node's model path option.`,
+		});
+	}
+	mkdirSync(dir, { recursive: true });
+	// Write beside the target and rename: a crash never leaves a partial file under the real name.
+	const temp = `${path}.${randomBytes(6).toString('hex')}.part`;
+	try {
+		writeFileSync(temp, bytes);
+		renameSync(temp, path);
+	} finally {
+		rmSync(temp, { force: true });
+	}
+	verified.add(path);
+	return path;
+}
+
+function downloadFailed(model: DefaultModel, url: string, dir: string, error: unknown): AgenticError {
+	return new AgenticError('upstream', `Could not download the default model ${model.file} from ${url}: ${(error as Error).message}`, {
+		description: `Without internet access, copy ${model.file} into ${dir}, or give a model file path in the node's options.`,
+		cause: error,
+	});
+}
