@@ -12,6 +12,7 @@ import type { Embedder } from '../../nodes/VectorMemory/embeddings';
 import { VectorMemory } from '../../nodes/VectorMemory/memory';
 import { EmbeddedStore } from '../../nodes/VectorMemory/stores/embedded';
 import { PgVectorStore } from '../../nodes/VectorMemory/stores/pgvector';
+import { ChromaStore } from '../../nodes/VectorMemory/stores/chroma';
 import type { StoreBackend } from '../../nodes/VectorMemory/types';
 
 /** Bag-of-words embedder: texts sharing words get close vectors, so rankings are predictable. */
@@ -70,6 +71,26 @@ export async function startPostgres(): Promise<{ port: number; child: ChildProce
 	return { port, child };
 }
 
+/** A real Chroma server from npm (`chroma run`), on a temp folder. */
+export async function startChroma(): Promise<{ url: string; child: ChildProcess; dir: string }> {
+	const port = await freePort();
+	const dir = mkdtempSync(join(tmpdir(), 'memory-chroma-'));
+	const bin = join(__dirname, '..', '..', 'node_modules', '.bin', 'chroma');
+	const child = spawn(bin, ['run', '--path', dir, '--port', String(port)], { stdio: 'ignore' });
+	const url = `http://127.0.0.1:${port}`;
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		try {
+			if ((await fetch(`${url}/api/v2/heartbeat`)).ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline || child.exitCode !== null) throw new Error('Chroma server did not start');
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	return { url, child, dir };
+}
+
 interface BackendUnderTest {
 	name: string;
 	start(): Promise<StoreBackend>;
@@ -104,6 +125,21 @@ export const backends: BackendUnderTest[] = [
 			},
 			async stop() {
 				server?.child.kill('SIGKILL');
+				server = undefined;
+			},
+		};
+	})(),
+	(() => {
+		let server: Awaited<ReturnType<typeof startChroma>> | undefined;
+		return {
+			name: 'chroma',
+			async start() {
+				server ??= await startChroma();
+				return new ChromaStore({ baseUrl: server.url });
+			},
+			async stop() {
+				server?.child.kill('SIGKILL');
+				if (server) rmSync(server.dir, { recursive: true, force: true });
 				server = undefined;
 			},
 		};
