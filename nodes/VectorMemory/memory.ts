@@ -1,9 +1,9 @@
 // The Vector Memory engine: chunks and embeds texts, gives them stable ids, and checks every request before a backend sees it.
-import { createHash } from 'node:crypto';
 import { AgenticError } from '../shared/errors';
 import { chunkText, type ChunkOptions } from './chunking';
 import type { Embedder } from './embeddings';
 import { validateFilter } from './filter';
+import { contentIdFor } from './stores/ids';
 import type { Metadata, MetadataFilter, NamespaceStats, SearchHit, StoreBackend, VectorRecord } from './types';
 
 export interface MemoryDocument {
@@ -40,10 +40,9 @@ export function checkNamespace(namespace: string): string {
 	return namespace;
 }
 
-/** Content-derived id in UUID form, so every backend (Qdrant included) accepts it as is. */
+/** The id a chunk gets from its text alone: the same text always lands on the same record. */
 export function contentId(text: string): string {
-	const h = createHash('sha256').update(text, 'utf8').digest('hex');
-	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+	return contentIdFor(text);
 }
 
 function cleanMetadata(metadata: Record<string, unknown> | undefined): Metadata {

@@ -1,5 +1,6 @@
 // One conformance suite for every Vector Memory backend: the same operations must give the same answers.
-// Embedded runs on a temp folder; pgvector on real Postgres + pgvector code (PGlite) over the wire protocol.
+// Embedded runs on a temp folder; pgvector on real Postgres + pgvector code (PGlite) over the wire protocol;
+// Chroma on a real Chroma server; Qdrant and Pinecone (which cannot run here) on local fakes of their REST APIs.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,10 @@ import { VectorMemory } from '../../nodes/VectorMemory/memory';
 import { EmbeddedStore } from '../../nodes/VectorMemory/stores/embedded';
 import { PgVectorStore } from '../../nodes/VectorMemory/stores/pgvector';
 import { ChromaStore } from '../../nodes/VectorMemory/stores/chroma';
+import { PineconeStore } from '../../nodes/VectorMemory/stores/pinecone';
+import { QdrantStore } from '../../nodes/VectorMemory/stores/qdrant';
+import { startFakePinecone, type FakePinecone } from '../fakes/pinecone';
+import { startFakeQdrant, type FakeQdrant } from '../fakes/qdrant';
 import type { StoreBackend } from '../../nodes/VectorMemory/types';
 
 /** Bag-of-words embedder: texts sharing words get close vectors, so rankings are predictable. */
@@ -141,6 +146,32 @@ export const backends: BackendUnderTest[] = [
 				server?.child.kill('SIGKILL');
 				if (server) rmSync(server.dir, { recursive: true, force: true });
 				server = undefined;
+			},
+		};
+	})(),
+	(() => {
+		let fake: FakeQdrant | undefined;
+		return {
+			name: 'qdrant',
+			async start() {
+				fake = await startFakeQdrant({ apiKey: 'qdrant-test-key' });
+				return new QdrantStore({ baseUrl: fake.url, apiKey: 'qdrant-test-key' });
+			},
+			async stop() {
+				await fake?.close();
+			},
+		};
+	})(),
+	(() => {
+		let fake: FakePinecone | undefined;
+		return {
+			name: 'pinecone',
+			async start() {
+				fake = await startFakePinecone({ apiKey: 'pc-test-key', dimension: 64 });
+				return new PineconeStore({ indexHost: fake.url, apiKey: 'pc-test-key' });
+			},
+			async stop() {
+				await fake?.close();
 			},
 		};
 	})(),

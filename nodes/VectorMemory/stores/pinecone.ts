@@ -1,0 +1,106 @@
+// Pinecone backend over one index's data-plane REST API: Vector Memory namespaces are Pinecone namespaces, the text rides in metadata.
+import { AgenticError } from '../../shared/errors';
+import { conditionOperators } from '../filter';
+import type { Metadata, MetadataFilter, NamespaceStats, SearchHit, SearchRequest, StoreBackend, VectorRecord } from '../types';
+import { RestClient, type RestOptions } from './rest';
+
+export interface PineconeStoreOptions extends Omit<RestOptions, 'headers' | 'baseUrl'> {
+	apiKey: string;
+	/** The index host from the Pinecone console. */
+	indexHost: string;
+}
+
+const CREDENTIAL = 'Pinecone (Agentic) API';
+/** Metadata key holding the chunk text (Pinecone has no document field). */
+const TEXT_KEY = '_text';
+const API_VERSION = '2025-04';
+/** Pinecone's largest topK: the ceiling for finding what a filter matches before deleting it. */
+const MAX_TOP_K = 10_000;
+
+export function pineconeFilter(filter: MetadataFilter | undefined): Record<string, unknown> | undefined {
+	const out: Record<string, unknown> = {};
+	for (const [field, condition] of Object.entries(filter ?? {})) {
+		const ops = Object.fromEntries(Object.entries(conditionOperators(condition)).filter(([, v]) => v !== undefined));
+		out[field] = ops;
+	}
+	return Object.keys(out).length ? out : undefined;
+}
+
+export class PineconeStore implements StoreBackend {
+	readonly name = 'pinecone';
+	private readonly rest: RestClient;
+
+	constructor(options: PineconeStoreOptions) {
+		if (!options.indexHost) {
+			throw new AgenticError('invalid_input', 'The Pinecone index host is empty', {
+				field: CREDENTIAL,
+				description: `Copy the index host from the Pinecone console into the "${CREDENTIAL}" credential.`,
+			});
+		}
+		const baseUrl = /^https?:\/\//.test(options.indexHost) ? options.indexHost : `https://${options.indexHost}`;
+		this.rest = new RestClient('Pinecone', CREDENTIAL, { ...options, baseUrl, headers: { 'Api-Key': options.apiKey, 'X-Pinecone-API-Version': API_VERSION } }, [options.apiKey]);
+	}
+
+	async insert(namespace: string, records: VectorRecord[]): Promise<void> {
+		// Pinecone takes up to 1000 vectors (2 MB) per upsert; one request keeps a normal batch all-or-nothing.
+		for (let i = 0; i < records.length; i += 1000) {
+			await this.rest.call('POST', '/vectors/upsert', {
+				namespace,
+				vectors: records.slice(i, i + 1000).map((r) => ({ id: r.id, values: r.vector, metadata: { ...r.metadata, [TEXT_KEY]: r.text } })),
+			});
+		}
+	}
+
+	private async query(namespace: string, vector: number[], topK: number, filter: MetadataFilter | undefined) {
+		const response = await this.rest.call<{ matches?: Array<{ id: string; score: number; metadata?: Record<string, unknown> }> }>('POST', '/query', {
+			namespace,
+			vector,
+			topK,
+			filter: pineconeFilter(filter),
+			includeMetadata: true,
+			includeValues: false,
+		});
+		return response?.matches ?? [];
+	}
+
+	async search(namespace: string, { vector, topK, filter }: SearchRequest): Promise<SearchHit[]> {
+		return (await this.query(namespace, vector, topK, filter)).map((m) => {
+			const { [TEXT_KEY]: text, ...metadata } = m.metadata ?? {};
+			return { id: m.id, text: typeof text === 'string' ? text : '', metadata: metadata as Metadata, score: m.score };
+		});
+	}
+
+	async delete(namespace: string, selector: { ids?: string[]; filter?: MetadataFilter }): Promise<number> {
+		// Pinecone's delete says nothing of what it removed: find the ids first, then delete exactly those.
+		const matched = new Set<string>();
+		if (selector.ids?.length) {
+			const query = selector.ids.map((id) => `ids=${encodeURIComponent(id)}`).join('&');
+			const fetched = await this.rest.call<{ vectors?: Record<string, unknown> }>('GET', `/vectors/fetch?namespace=${encodeURIComponent(namespace)}&${query}`);
+			Object.keys(fetched?.vectors ?? {}).forEach((id) => matched.add(id));
+		}
+		if (selector.filter) {
+			const { dimensions } = await this.stats(namespace);
+			if (dimensions) {
+				const probe = new Array<number>(dimensions).fill(1 / Math.sqrt(dimensions));
+				(await this.query(namespace, probe, MAX_TOP_K, selector.filter)).forEach((m) => matched.add(m.id));
+			}
+		}
+		const ids = [...matched];
+		for (let i = 0; i < ids.length; i += 1000) {
+			await this.rest.call('POST', '/vectors/delete', { namespace, ids: ids.slice(i, i + 1000) });
+		}
+		return ids.length;
+	}
+
+	async clear(namespace: string): Promise<void> {
+		const { count } = await this.stats(namespace);
+		if (count > 0) await this.rest.call('POST', '/vectors/delete', { namespace, deleteAll: true });
+	}
+
+	async stats(namespace: string): Promise<NamespaceStats> {
+		const response = await this.rest.call<{ namespaces?: Record<string, { vectorCount?: number }>; dimension?: number }>('POST', '/describe_index_stats', {});
+		return { count: response?.namespaces?.[namespace]?.vectorCount ?? 0, dimensions: response?.dimension ?? null };
+	}
+
+	async close(): Promise<void> {}
+}
