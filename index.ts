@@ -35,3 +35,22 @@ export {
 	type WatchlistMatch,
 	type YoloFormat,
 } from './nodes/PlateDetector/vision';
+export {
+	runAgent,
+	OpenAiChatModel,
+	FileConversationStore,
+	InMemoryConversationStore,
+	webSearchTool,
+	webExtractTool,
+	dateTimeTool,
+	fromInvokableTool,
+	flattenTools,
+	traceToMarkdown,
+	type AgentRunOptions,
+	type AgentResult,
+	type AgentTool,
+	type ChatModel,
+	type ChatMessage,
+	type ConversationStore,
+	type StopReason,
+} from './nodes/AgentBrain/engine';

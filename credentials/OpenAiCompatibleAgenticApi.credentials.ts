@@ -1,0 +1,88 @@
+// API key, base URL, organization and extra headers for OpenAI or any server that speaks its API; n8n tests it by listing the models.
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+/** Extra headers are a JSON object of names to values; anything else adds nothing. */
+export function parseExtraHeaders(value: unknown): Record<string, string> | undefined {
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		if (value.trim() === '') return {};
+		try {
+			parsed = JSON.parse(value);
+		} catch {
+			return undefined;
+		}
+	}
+	if (parsed === undefined || parsed === null) return {};
+	if (typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+	const headers: Record<string, string> = {};
+	for (const [name, headerValue] of Object.entries(parsed as Record<string, unknown>)) headers[name] = String(headerValue);
+	return headers;
+}
+
+export class OpenAiCompatibleAgenticApi implements ICredentialType {
+	name = 'openAiCompatibleAgenticApi';
+
+	displayName = 'OpenAI-compatible API';
+
+	documentationUrl = 'https://platform.openai.com/docs/api-reference/authentication';
+
+	icon: Icon = { light: 'file:openAiCompatible.svg', dark: 'file:openAiCompatible.dark.svg' };
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Your API key (OpenAI keys start with "sk-"). Leave empty for local servers that need none, such as Ollama or LM Studio.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.openai.com/v1',
+			description:
+				'Address of the OpenAI-compatible API, ending in /v1. Examples: Ollama http://localhost:11434/v1, LM Studio http://localhost:1234/v1, OpenRouter https://openrouter.ai/api/v1, Groq https://api.groq.com/openai/v1.',
+		},
+		{
+			displayName: 'Organization ID',
+			name: 'organization',
+			type: 'string',
+			default: '',
+			description: 'Only for OpenAI accounts in several organizations: the organization to bill (org-...)',
+		},
+		{
+			displayName: 'Extra Headers',
+			name: 'extraHeaders',
+			type: 'json',
+			default: '{}',
+			description: 'Headers sent with every request, as a JSON object, e.g. {"HTTP-Referer": "https://example.com"} for OpenRouter',
+		},
+	];
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const headers: Record<string, string> = { ...(parseExtraHeaders(credentials.extraHeaders) ?? {}) };
+		const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
+		if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
+		if (typeof credentials.organization === 'string' && credentials.organization.trim()) {
+			headers['OpenAI-Organization'] = credentials.organization.trim();
+		}
+		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), ...headers } };
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/models',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,192 @@
+// Agent Brain node: reads parameters and connected tools, runs the engine's agent loop per item, and maps its result to items.
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type JsonObject,
+} from 'n8n-workflow';
+import { parseExtraHeaders } from '../../credentials/OpenAiCompatibleAgenticApi.credentials';
+import { AgenticError, isAgenticError } from '../shared/errors';
+import { n8nTransport } from '../shared/n8nHttp';
+import { TavilyClient } from '../Tavily/engine/client';
+import { BUILT_IN_TOOLS, agentBrainProperties } from './description';
+import { runAgent } from './engine/loop';
+import { FileConversationStore } from './engine/memory';
+import { OPENAI_CREDENTIAL_NAME, OpenAiChatModel } from './engine/model';
+import { dateTimeTool, flattenTools, fromInvokableTool, webExtractTool, webSearchTool } from './engine/tools';
+import { traceToMarkdown } from './engine/trace';
+import type { AgentResult, AgentTool, JsonSchema } from './engine/types';
+
+interface AgentBrainOptions {
+	maxIterations?: number;
+	maxTokens?: number;
+	memoryTurns?: number;
+	outputSchema?: string | IDataObject;
+	requireCitations?: boolean;
+	temperature?: number;
+	timeoutSeconds?: number;
+	tokenBudget?: number;
+	traceMarkdown?: boolean;
+}
+
+function parseOutputSchema(value: AgentBrainOptions['outputSchema']): JsonSchema | undefined {
+	if (value === undefined || value === '') return undefined;
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		try {
+			parsed = JSON.parse(value);
+		} catch (error) {
+			parsed = new AgenticError('invalid_input', `Output JSON Schema is not valid JSON: ${(error as Error).message}`);
+		}
+	}
+	if (parsed instanceof AgenticError || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+		throw new AgenticError('invalid_input', parsed instanceof AgenticError ? parsed.message : 'Output JSON Schema must be a JSON object', {
+			field: 'Output JSON Schema',
+			description: 'Write a JSON Schema object, e.g. {"type": "object", "properties": {"answer": {"type": "string"}}}.',
+		});
+	}
+	return parsed as JsonSchema;
+}
+
+/** Engine errors become the n8n errors users see, naming what to fix. */
+function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (isAgenticError(error)) {
+		const service = error.kind === 'auth' || error.kind === 'rate_limited' || error.kind === 'upstream' || error.kind === 'not_found';
+		if (service) {
+			return new NodeApiError(ctx.getNode(), { message: error.message } as JsonObject, {
+				message: error.message,
+				description: error.description,
+				httpCode: error.httpStatus === undefined ? undefined : String(error.httpStatus),
+				itemIndex,
+			});
+		}
+		return new NodeOperationError(ctx.getNode(), error.message, { description: error.description, itemIndex });
+	}
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
+function toJson(result: AgentResult, withMarkdown: boolean, sessionId: string): IDataObject {
+	const json: IDataObject = {
+		answer: result.answer,
+		stopReason: result.stopReason,
+		iterations: result.iterations,
+		toolCalls: result.toolCalls as unknown as IDataObject[],
+		usage: result.usage as unknown as IDataObject,
+		citations: result.citations,
+	};
+	if (result.unverifiedCitations) json.unverifiedCitations = result.unverifiedCitations;
+	if ('data' in result) json.data = result.data as IDataObject;
+	if (result.dataErrors) json.dataErrors = result.dataErrors;
+	if (sessionId) json.sessionId = sessionId;
+	json.trace = result.trace as unknown as IDataObject[];
+	if (withMarkdown) json.traceMarkdown = traceToMarkdown(result.trace);
+	return json;
+}
+
+export class AgentBrain implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Agent Brain',
+		name: 'agentBrain',
+		icon: { light: 'file:agentBrain.svg', dark: 'file:agentBrain.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["model"] }}',
+		description: 'An agent that plans with an OpenAI-compatible model and calls tools (web search, any connected n8n tool) until the task is done',
+		defaults: { name: 'Agent Brain' },
+		usableAsTool: true,
+		inputs: [
+			NodeConnectionTypes.Main,
+			{ type: NodeConnectionTypes.AiTool, displayName: 'Tool', required: false },
+		],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'openAiCompatibleAgenticApi', required: true },
+			{
+				name: 'tavilyAgenticApi',
+				required: true,
+				displayOptions: { show: { builtInTools: [BUILT_IN_TOOLS.webSearch, BUILT_IN_TOOLS.webExtract] } },
+			},
+		],
+		properties: agentBrainProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const output: INodeExecutionData[] = [];
+		const transport = n8nTransport(this);
+		const store = new FileConversationStore();
+		const credentials = await this.getCredentials('openAiCompatibleAgenticApi');
+		const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
+		const extraHeaders = parseExtraHeaders(credentials.extraHeaders);
+		if (extraHeaders === undefined) {
+			throw new NodeOperationError(this.getNode(), `The extra headers in the "${OPENAI_CREDENTIAL_NAME}" credential are not a JSON object`, {
+				description: 'Write them as a JSON object of header names to values, e.g. {"HTTP-Referer": "https://example.com"}, or leave {}.',
+			});
+		}
+		let tavily: TavilyClient | undefined;
+		let tavilyKey: string | undefined;
+
+		for (let i = 0; i < items.length; i++) {
+			try {
+				const options = this.getNodeParameter('options', i, {}) as AgentBrainOptions;
+				const builtIns = this.getNodeParameter('builtInTools', i, []) as string[];
+				const tools: AgentTool[] = [];
+				if (builtIns.includes(BUILT_IN_TOOLS.webSearch) || builtIns.includes(BUILT_IN_TOOLS.webExtract)) {
+					if (!tavily) {
+						const tavilyCredentials = await this.getCredentials('tavilyAgenticApi', i);
+						tavilyKey = String(tavilyCredentials.apiKey ?? '');
+						tavily = new TavilyClient({ apiKey: tavilyKey, baseUrl: tavilyCredentials.baseUrl as string | undefined, transport });
+					}
+					if (builtIns.includes(BUILT_IN_TOOLS.webSearch)) tools.push(webSearchTool(tavily));
+					if (builtIns.includes(BUILT_IN_TOOLS.webExtract)) tools.push(webExtractTool(tavily));
+				}
+				if (builtIns.includes(BUILT_IN_TOOLS.currentDateTime)) tools.push(dateTimeTool());
+				const connected = await this.getInputConnectionData(NodeConnectionTypes.AiTool, i);
+				for (const tool of flattenTools(connected)) tools.push(fromInvokableTool(tool));
+
+				const sessionId = String(this.getNodeParameter('sessionId', i, '') ?? '').trim();
+				const history = sessionId ? await store.load(sessionId, options.memoryTurns ?? 10) : [];
+				const model = new OpenAiChatModel({
+					apiKey,
+					baseUrl: credentials.baseUrl as string | undefined,
+					organization: (credentials.organization as string | undefined) || undefined,
+					extraHeaders,
+					model: String(this.getNodeParameter('model', i)),
+					temperature: options.temperature,
+					maxTokens: options.maxTokens,
+					transport,
+				});
+				const result = await runAgent({
+					model,
+					task: String(this.getNodeParameter('task', i, '') ?? ''),
+					systemMessage: this.getNodeParameter('systemMessage', i, '') as string,
+					tools,
+					history,
+					maxIterations: options.maxIterations,
+					timeoutMs: options.timeoutSeconds === undefined ? 300_000 : options.timeoutSeconds * 1000,
+					tokenBudget: options.tokenBudget,
+					requireCitations: options.requireCitations,
+					outputSchema: parseOutputSchema(options.outputSchema),
+					signal: this.getExecutionCancelSignal?.(),
+					secrets: [apiKey, tavilyKey, ...Object.values(extraHeaders)],
+				});
+				if (sessionId) await store.append(sessionId, result.turn);
+				output.push({ json: toJson(result, options.traceMarkdown === true, sessionId), pairedItem: { item: i } });
+			} catch (error) {
+				const nodeError = toNodeError(this, error, i);
+				if (this.continueOnFail()) {
+					output.push({ json: { error: nodeError.message, description: nodeError.description ?? undefined }, pairedItem: { item: i } });
+					continue;
+				}
+				throw nodeError;
+			}
+		}
+		return [output];
+	}
+}

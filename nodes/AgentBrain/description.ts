@@ -1,0 +1,149 @@
+// The Agent Brain node's parameters: the task, the model, the built-in tools, memory and the loop's guards.
+import type { INodeProperties } from 'n8n-workflow';
+
+export const BUILT_IN_TOOLS = {
+	currentDateTime: 'currentDateTime',
+	webSearch: 'webSearch',
+	webExtract: 'webExtract',
+} as const;
+
+export const agentBrainProperties: INodeProperties[] = [
+	{
+		displayName: 'Task',
+		name: 'task',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		required: true,
+		default: '={{ $json.chatInput || $json.task }}',
+		description: 'What the agent should do for this item. Usually an expression, e.g. {{ $JSON.body.question }}.',
+	},
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'string',
+		required: true,
+		default: 'gpt-4o-mini',
+		description: 'Model name as the server knows it, e.g. gpt-4o-mini (OpenAI), llama3.1 (Ollama), openai/gpt-4o (OpenRouter). The model must support tool calling.',
+	},
+	{
+		displayName: 'System Message',
+		name: 'systemMessage',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: 'You are a helpful assistant. Use the tools when they help, and answer the task directly.',
+		description: 'Instructions the model follows for every task: its role, tone, and rules',
+	},
+	{
+		displayName: 'Built-in Tools',
+		name: 'builtInTools',
+		type: 'multiOptions',
+		options: [
+			{
+				name: 'Current Date and Time',
+				value: BUILT_IN_TOOLS.currentDateTime,
+				description: 'Lets the model know today\'s date and the time in any time zone',
+			},
+			{
+				name: 'Read Web Pages (Tavily)',
+				value: BUILT_IN_TOOLS.webExtract,
+				description: 'Lets the model read the text of web pages by URL. Needs a Tavily credential.',
+			},
+			{
+				name: 'Web Search (Tavily)',
+				value: BUILT_IN_TOOLS.webSearch,
+				description: 'Lets the model search the web. Needs a Tavily credential.',
+			},
+		],
+		default: [BUILT_IN_TOOLS.currentDateTime],
+		description: 'Tools the agent has without connecting any. Tools connected to the Tool input are added to these.',
+	},
+	{
+		displayName: 'Session ID',
+		name: 'sessionId',
+		type: 'string',
+		default: '',
+		description:
+			'Set it to remember the conversation: items with the same session ID see the earlier turns (kept on disk in the n8n user folder, across restarts). Leave empty for no memory. Example: {{ $JSON.body.userId }}.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Include Readable Trace',
+				name: 'traceMarkdown',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add `traceMarkdown`: the whole run as readable markdown, for debugging',
+			},
+			{
+				displayName: 'Max Iterations',
+				name: 'maxIterations',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description:
+					'Model calls with tools before the agent must answer. When reached, one last call without tools gives the best answer so far, with stopReason "max_iterations".',
+			},
+			{
+				displayName: 'Max Tokens per Call',
+				name: 'maxTokens',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 1024,
+				description: 'Longest reply the model may write in one call, in tokens',
+			},
+			{
+				displayName: 'Memory Turns',
+				name: 'memoryTurns',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description: 'With a session ID: how many earlier turns (task, tool calls and answer) the model sees',
+			},
+			{
+				displayName: 'Output JSON Schema',
+				name: 'outputSchema',
+				type: 'json',
+				default: '{\n  "type": "object",\n  "properties": {\n    "answer": { "type": "string" }\n  },\n  "required": ["answer"]\n}',
+				description:
+					'The answer must be JSON matching this schema; it comes out parsed as `data`. If it does not match, the model is asked once to fix it; then stopReason is "invalid_output".',
+			},
+			{
+				displayName: 'Require Citations',
+				name: 'requireCitations',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the model must cite the URLs its tools returned. Cited URLs that no tool returned are left out of `citations` and listed in `unverifiedCitations`.',
+			},
+			{
+				displayName: 'Temperature',
+				name: 'temperature',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
+				default: 0.7,
+				description: 'Randomness of the replies: 0 for the most predictable. Some reasoning models accept no temperature.',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 300,
+				description: 'Wall-clock limit per item; when reached, stopReason is "timeout". 0 means no limit.',
+			},
+			{
+				displayName: 'Token Budget',
+				name: 'tokenBudget',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'Most tokens (prompt + reply, all calls) one item may spend; when reached, stopReason is "token_budget". 0 means no limit.',
+			},
+		],
+	},
+];

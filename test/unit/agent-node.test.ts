@@ -1,0 +1,200 @@
+// The Agent Brain node as n8n runs it, through a small stand-in for n8n's execute context, against the OpenAI and Tavily fakes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { z } from 'zod';
+import { AgentBrain } from '../../nodes/AgentBrain/AgentBrain.node';
+import { OpenAiCompatibleAgenticApi } from '../../credentials/OpenAiCompatibleAgenticApi.credentials';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
+import { startFakeTavily, type FakeTavily } from '../fakes/tavily';
+
+const OPENAI_KEY = 'sk-test-key';
+const TAVILY_KEY = 'tvly-test-key';
+
+interface Setup {
+	items?: INodeExecutionData[];
+	params?: Record<string, unknown> | ((i: number) => Record<string, unknown>);
+	openai?: Record<string, unknown>;
+	tools?: unknown[];
+	continueOnFail?: boolean;
+}
+
+let fake: FakeOpenAI;
+let tavily: FakeTavily;
+let userFolder: string;
+const savedUserFolder = process.env.N8N_USER_FOLDER;
+
+beforeEach(async () => {
+	fake = await startFakeOpenAI();
+	tavily = await startFakeTavily();
+	userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
+	process.env.N8N_USER_FOLDER = userFolder;
+});
+afterEach(async () => {
+	await fake.close();
+	await tavily.close();
+	rmSync(userFolder, { recursive: true, force: true });
+	if (savedUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
+	else process.env.N8N_USER_FOLDER = savedUserFolder;
+});
+
+/** Just enough of IExecuteFunctions for this node: parameters, credentials, connected tools, n8n's HTTP helper. */
+function context(setup: Setup): IExecuteFunctions {
+	const node = { id: '1', name: 'Agent Brain', type: 'n8n-nodes-agentic.agentBrain', typeVersion: 1, position: [0, 0], parameters: {} };
+	const items = setup.items ?? [{ json: { task: 'What is the capital of France?' } }];
+	const defaults: Record<string, unknown> = { model: 'gpt-4o-mini', systemMessage: 'Be brief.', builtInTools: [], sessionId: '', options: {} };
+	const paramsOf = (i: number): Record<string, unknown> => ({ ...defaults, task: items[i].json.task, ...(typeof setup.params === 'function' ? setup.params(i) : setup.params) });
+	const ctx = {
+		getInputData: () => items,
+		getNode: () => node,
+		continueOnFail: () => setup.continueOnFail ?? false,
+		getNodeParameter: (name: string, i: number, fallback?: unknown) => paramsOf(i)[name] ?? fallback,
+		getCredentials: async (name: string) => {
+			if (name === 'openAiCompatibleAgenticApi') return { apiKey: OPENAI_KEY, baseUrl: fake.url, organization: '', extraHeaders: '{}', ...setup.openai };
+			if (name === 'tavilyAgenticApi') return { apiKey: TAVILY_KEY, baseUrl: tavily.url };
+			throw new Error(`no credential ${name}`);
+		},
+		getInputConnectionData: async () => setup.tools ?? [],
+		getExecutionCancelSignal: () => undefined,
+		helpers: {
+			// n8n's helper with returnFullResponse + ignoreHttpStatusErrors + encoding text, over fetch.
+			httpRequest: async (options: { method: string; url: string; headers?: Record<string, string>; body?: unknown; json?: boolean; timeout?: number }) => {
+				const response = await fetch(options.url, {
+					method: options.method,
+					headers: { ...(options.json ? { 'content-type': 'application/json' } : {}), ...options.headers },
+					body: options.body === undefined ? undefined : options.json ? JSON.stringify(options.body) : (options.body as string),
+					signal: options.timeout ? AbortSignal.timeout(options.timeout) : undefined,
+				});
+				const headers: Record<string, string> = {};
+				response.headers.forEach((v, k) => (headers[k] = v));
+				return { statusCode: response.status, headers, body: await response.text() };
+			},
+		},
+	};
+	return ctx as unknown as IExecuteFunctions;
+}
+
+const execute = (setup: Setup) => new AgentBrain().execute.call(context(setup));
+
+describe('Agent Brain node', () => {
+	it('answers each item with stop reason, tool calls, usage, citations and a trace without the API key', async () => {
+		fake.setScript([{ toolCalls: [{ name: 'current_datetime', arguments: { timezone: 'Asia/Jerusalem' } }] }, { content: 'It is Saturday.' }]);
+		const [out] = await execute({ params: { builtInTools: ['currentDateTime'], options: { traceMarkdown: true } } });
+		expect(out).toHaveLength(1);
+		const json = out[0].json;
+		expect(out[0].pairedItem).toEqual({ item: 0 });
+		expect(json).toMatchObject({ answer: 'It is Saturday.', stopReason: 'completed', iterations: 2, citations: [] });
+		expect(json.toolCalls).toEqual([expect.objectContaining({ name: 'current_datetime', arguments: { timezone: 'Asia/Jerusalem' } })]);
+		expect((json.toolCalls as Array<{ resultSummary: string }>)[0].resultSummary).toMatch(/"timezone":"Asia\/Jerusalem"/);
+		expect((json.usage as { totalTokens: number }).totalTokens).toBeGreaterThan(0);
+		expect(json.traceMarkdown).toMatch(/# Agent trace/);
+		expect(JSON.stringify(json)).not.toContain(OPENAI_KEY);
+		expect(fake.requests[0].headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
+		expect(fake.requests[0].body.messages[0]).toEqual({ role: 'system', content: 'Be brief.' });
+	});
+
+	it('searches the web through Tavily and keeps only citations Tavily returned', async () => {
+		fake.setScript([
+			{ toolCalls: [{ name: 'web_search', arguments: { query: 'n8n agent' } }] },
+			(request) => {
+				const observation = JSON.parse(request.body.messages.at(-1).content);
+				return { content: `Source: ${observation.results[0].url} and https://invented.example/x` };
+			},
+		]);
+		const [out] = await execute({ params: { builtInTools: ['webSearch'], options: { requireCitations: true } } });
+		const json = out[0].json as { citations: string[]; unverifiedCitations: string[]; trace: unknown };
+		expect(tavily.requests.map((r) => [r.path, r.body.query])).toEqual([['/search', 'n8n agent']]);
+		expect(json.citations).toHaveLength(1);
+		expect(json.citations[0]).toMatch(/^https:\/\/.+\/search\//);
+		expect(json.unverifiedCitations).toEqual(['https://invented.example/x']);
+		expect(JSON.stringify(json)).not.toContain(TAVILY_KEY);
+	});
+
+	it('calls a connected n8n tool sub-node (a zod StructuredTool) and uses its result', async () => {
+		const invoked: unknown[] = [];
+		const codeTool = {
+			name: 'multiply',
+			description: 'Multiplies two numbers',
+			schema: z.object({ a: z.number(), b: z.number() }),
+			invoke: async (args: { a: number; b: number }) => {
+				invoked.push(args);
+				return JSON.stringify([{ product: args.a * args.b }]);
+			},
+		};
+		fake.setScript([{ toolCalls: [{ name: 'multiply', arguments: { a: 6, b: 7 } }] }, (request) => ({ content: `Result: ${request.body.messages.at(-1).content}` })]);
+		const [out] = await execute({ tools: [{ getTools: () => [codeTool] }] });
+		expect(invoked).toEqual([{ a: 6, b: 7 }]);
+		expect(out[0].json.answer).toBe('Result: [{"product":42}]');
+		expect(fake.requests[0].body.tools).toEqual([
+			{ type: 'function', function: { name: 'multiply', description: 'Multiplies two numbers', parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] } } },
+		]);
+	});
+
+	it('remembers a session across executions and node instances, in the n8n user folder', async () => {
+		const params = { sessionId: 'chat-7', options: { memoryTurns: 5 } };
+		fake.setScript([{ content: 'Hello Dana!' }, { content: 'Your name is Dana.' }]);
+		await execute({ items: [{ json: { task: 'My name is Dana.' } }], params });
+		await execute({ items: [{ json: { task: 'What is my name?' } }], params });
+		expect(fake.requests[1].body.messages.map((m: { role: string; content: string }) => `${m.role}: ${m.content}`)).toEqual([
+			'system: Be brief.',
+			'user: My name is Dana.',
+			'assistant: Hello Dana!',
+			'user: What is my name?',
+		]);
+		const other = await execute({ items: [{ json: { task: 'Who am I?' } }], params: { sessionId: 'another' } });
+		expect(fake.requests[2].body.messages).toHaveLength(2);
+		expect(other[0][0].json.sessionId).toBe('another');
+	});
+
+	it('with Continue On Fail, gives a refused item an error and goes on with the others', async () => {
+		const items = [{ json: { task: '' } }, { json: { task: 'שלום, מה שלומך?' } }];
+		fake.setScript([{ content: 'אני בסדר, תודה!' }]);
+		const [out] = await execute({ items, continueOnFail: true });
+		expect(out[0].json.error).toBe('The task is empty');
+		expect(out[0].pairedItem).toEqual({ item: 0 });
+		expect(out[1].json.answer).toBe('אני בסדר, תודה!');
+		expect(out[1].pairedItem).toEqual({ item: 1 });
+	});
+
+	it('names the credential when the server refuses the key', async () => {
+		const error = await execute({ openai: { apiKey: 'sk-wrong-key-000' } }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.description).toMatch(/"OpenAI-compatible API" credential/);
+		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain('sk-wrong-key-000');
+	});
+
+	it('refuses an output schema that is not JSON, naming the option', async () => {
+		const error = await execute({ params: { options: { outputSchema: '{not json' } } }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toMatch(/^Output JSON Schema is not valid JSON/);
+	});
+
+	it('returns structured data parsed from the answer', async () => {
+		fake.setScript([{ content: '{"city":"Paris","country":"France"}' }]);
+		const schema = JSON.stringify({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] });
+		const [out] = await execute({ params: { options: { outputSchema: schema } } });
+		expect(out[0].json.data).toEqual({ city: 'Paris', country: 'France' });
+	});
+
+	it('sends extra headers and the organization from the credential, and rejects headers that are not a JSON object', async () => {
+		await execute({ openai: { organization: 'org-9', extraHeaders: '{"X-Title":"Agent"}' } });
+		expect(fake.requests[0].headers['openai-organization']).toBe('org-9');
+		expect(fake.requests[0].headers['x-title']).toBe('Agent');
+		await expect(execute({ openai: { extraHeaders: '[1,2]' } })).rejects.toThrow(/extra headers in the "OpenAI-compatible API" credential/);
+	});
+});
+
+describe('OpenAI-compatible API credential', () => {
+	it('is tested by listing models, sending the key, organization and extra headers', async () => {
+		const credential = new OpenAiCompatibleAgenticApi();
+		expect(credential.test.request).toMatchObject({ url: '/models', method: 'GET' });
+		const options = await credential.authenticate(
+			{ apiKey: OPENAI_KEY, organization: 'org-1', extraHeaders: '{"X-A":"1"}', baseUrl: fake.url },
+			{ url: `${fake.url}/models` },
+		);
+		const response = await fetch(options.url, { headers: options.headers as Record<string, string> });
+		expect(response.status).toBe(200);
+		expect(options.headers).toEqual({ Authorization: `Bearer ${OPENAI_KEY}`, 'OpenAI-Organization': 'org-1', 'X-A': '1' });
+	});
+});
