@@ -29,6 +29,8 @@ function gpuChain(preference: ProviderPreference): ExecutionProviderName[][] {
 
 function sessionOptions(providers: ExecutionProviderName[]): ort.InferenceSession.SessionOptions {
 	return {
+		// A GPU provider that cannot load is expected on CPU-only hosts and reported in the output, not logged as an error.
+		logSeverityLevel: providers[0] === 'cpu' ? 2 : 4,
 		executionProviders: providers,
 		graphOptimizationLevel: 'all',
 		interOpNumThreads: 1,
