@@ -1,4 +1,4 @@
-// A scripted fake of api.openai.com (chat completions with tool calls and streaming, models, embeddings), following OpenAI's published API.
+// A scripted fake of api.openai.com (chat completions with tool calls and streaming, the Responses API without streaming, models, embeddings), following OpenAI's published API.
 // It stands in for the real service, which cannot be reached from here; tests script the model's replies turn by turn.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -220,6 +220,79 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 		);
 	}
 
+	/**
+	 * The Responses API (non-streaming), which n8n's OpenAI Chat Model uses from version 1.3 on by default.
+	 * It serves the same script as chat completions; the echo fallback reads the last user input item.
+	 */
+	async function responsesApi(res: ServerResponse, body: any, headers: Record<string, string>) {
+		const entry = script.shift();
+		const input = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : Array.isArray(body.input) ? body.input : [];
+		let reply: ScriptedReply;
+		if (entry === undefined) {
+			const lastUser = [...input].reverse().find((item: any) => item?.role === 'user');
+			reply = { content: textOf(lastUser?.content) };
+		} else if (typeof entry === 'function') reply = await entry({ body, headers });
+		else reply = entry;
+		if (reply.delayMs) await sleep(reply.delayMs);
+		if (reply.status && reply.status >= 400) {
+			const fallback = errorBody(`Scripted error (HTTP ${reply.status})`, reply.status === 429 ? 'requests' : 'server_error', null);
+			sendJson(res, reply.status, reply.body ?? fallback, reply.headers);
+			return;
+		}
+		const n = ++completionCounter;
+		const output: unknown[] = [];
+		if (reply.content) {
+			output.push({
+				type: 'message',
+				id: `msg_fake${n}`,
+				status: 'completed',
+				role: 'assistant',
+				content: [{ type: 'output_text', text: reply.content, annotations: [] }],
+			});
+		}
+		for (const call of reply.toolCalls ?? []) {
+			const callId = call.id ?? `call_fake${++toolCallCounter}`;
+			output.push({
+				type: 'function_call',
+				id: `fc_${callId}`,
+				call_id: callId,
+				name: call.name,
+				arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+				status: 'completed',
+			});
+		}
+		if (output.length === 0) {
+			output.push({ type: 'message', id: `msg_fake${n}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: '', annotations: [] }] });
+		}
+		const inputTokens = reply.usage?.prompt_tokens ?? approxTokens(JSON.stringify(input));
+		const outputTokens = reply.usage?.completion_tokens ?? approxTokens(JSON.stringify(output));
+		sendJson(
+			res,
+			200,
+			{
+				id: `resp_fake${n}`,
+				object: 'response',
+				created_at: Math.floor(Date.now() / 1000),
+				status: 'completed',
+				error: null,
+				incomplete_details: null,
+				model: typeof body.model === 'string' ? body.model : 'gpt-4o-mini',
+				output,
+				parallel_tool_calls: true,
+				tool_choice: body.tool_choice ?? 'auto',
+				tools: body.tools ?? [],
+				usage: {
+					input_tokens: inputTokens,
+					input_tokens_details: { cached_tokens: 0 },
+					output_tokens: outputTokens,
+					output_tokens_details: { reasoning_tokens: 0 },
+					total_tokens: inputTokens + outputTokens,
+				},
+			},
+			reply.headers,
+		);
+	}
+
 	function embeddings(res: ServerResponse, body: any) {
 		const raw = body?.input;
 		const inputs: unknown[] = Array.isArray(raw) && raw.some((x) => typeof x !== 'number') ? raw : [raw];
@@ -287,6 +360,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 					return;
 				}
 				await chatCompletion(req, res, body, headers);
+				return;
+			}
+			if (req.method === 'POST' && path === '/v1/responses') {
+				if (typeof body !== 'object' || body?.input === undefined) {
+					sendJson(res, 400, errorBody("'input' is a required property", 'invalid_request_error', null));
+					return;
+				}
+				await responsesApi(res, body, headers);
 				return;
 			}
 			if (req.method === 'POST' && path === '/v1/embeddings') {

@@ -74,6 +74,21 @@ describe('fake OpenAI server', () => {
 		expect(full.usage.prompt_tokens).toBeGreaterThan(0);
 	});
 
+	it('serves the same script through the Responses API, with function calls as output items', async () => {
+		fake.setScript([{ content: 'Looking', toolCalls: [{ id: 'c9', name: 'search', arguments: { q: 'x' } }] }]);
+		const post = (body: unknown) =>
+			fetch(`${fake.url}/responses`, { method: 'POST', headers: auth, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
+		const first = await post({ model: 'gpt-4o-mini', input: [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }] }] });
+		expect(first.object).toBe('response');
+		expect(first.output).toEqual([
+			expect.objectContaining({ type: 'message', content: [expect.objectContaining({ type: 'output_text', text: 'Looking' })] }),
+			expect.objectContaining({ type: 'function_call', call_id: 'c9', name: 'search', arguments: '{"q":"x"}' }),
+		]);
+		const echoed = await post({ model: 'gpt-4o-mini', input: 'שלום' });
+		expect(echoed.output[0].content[0].text).toBe('שלום');
+		expect(echoed.usage.total_tokens).toBe(echoed.usage.input_tokens + echoed.usage.output_tokens);
+	});
+
 	it('answers a scripted error status with its headers after the scripted delay', async () => {
 		fake.setScript([{ status: 429, headers: { 'retry-after': '0' }, delayMs: 30 }]);
 		const started = Date.now();
