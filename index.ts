@@ -54,3 +54,26 @@ export {
 	type ConversationStore,
 	type StopReason,
 } from './nodes/AgentBrain/engine';
+export {
+	VectorMemory,
+	contentId as memoryContentId,
+	type MemoryDocument,
+	type InsertReport as MemoryInsertReport,
+	type QueryOptions as MemoryQueryOptions,
+} from './nodes/VectorMemory/memory';
+export { EmbeddedStore, defaultMemoryDirectory, type EmbeddedStoreOptions } from './nodes/VectorMemory/stores/embedded';
+export { PgVectorStore, type PgVectorStoreOptions, type PgDistance } from './nodes/VectorMemory/stores/pgvector';
+export { ChromaStore, type ChromaStoreOptions } from './nodes/VectorMemory/stores/chroma';
+export { QdrantStore, type QdrantStoreOptions } from './nodes/VectorMemory/stores/qdrant';
+export { PineconeStore, type PineconeStoreOptions } from './nodes/VectorMemory/stores/pinecone';
+export { OpenAiEmbedder, type Embedder, type OpenAiEmbedderOptions } from './nodes/VectorMemory/embeddings';
+export { chunkText, type ChunkOptions } from './nodes/VectorMemory/chunking';
+export { validateFilter as validateMemoryFilter, matchesFilter as matchesMemoryFilter } from './nodes/VectorMemory/filter';
+export type {
+	StoreBackend,
+	VectorRecord,
+	SearchHit as MemorySearchHit,
+	MetadataFilter as MemoryFilter,
+	Metadata as MemoryMetadata,
+	NamespaceStats as MemoryNamespaceStats,
+} from './nodes/VectorMemory/types';

@@ -8,6 +8,7 @@ export interface Embedder {
 }
 
 export interface OpenAiEmbedderOptions {
+	/** Empty for local servers that need no key (Ollama, LM Studio). */
 	apiKey: string;
 	/** Ends before /embeddings, e.g. https://api.openai.com/v1. */
 	baseUrl?: string;
@@ -22,7 +23,7 @@ export interface OpenAiEmbedderOptions {
 	retry?: Partial<Pick<RetryOptions, 'retries' | 'baseDelayMs' | 'maxDelayMs' | 'sleep'>>;
 }
 
-export const EMBEDDINGS_CREDENTIAL = 'OpenAI-Compatible (Agentic) API';
+export const EMBEDDINGS_CREDENTIAL = 'OpenAI-compatible API';
 
 export class OpenAiEmbedder implements Embedder {
 	constructor(private readonly options: OpenAiEmbedderOptions) {}
@@ -39,7 +40,8 @@ export class OpenAiEmbedder implements Embedder {
 	private async embedBatch(input: string[]): Promise<number[][]> {
 		const { apiKey, organization, model, dimensions } = this.options;
 		const baseUrl = (this.options.baseUrl || 'https://api.openai.com/v1').replace(/\/+$/, '');
-		const headers: Record<string, string> = { ...this.options.headers, authorization: `Bearer ${apiKey}` };
+		const headers: Record<string, string> = { ...this.options.headers };
+		if (apiKey) headers.authorization = `Bearer ${apiKey}`;
 		if (organization) headers['openai-organization'] = organization;
 		const body: Record<string, unknown> = { model, input, encoding_format: 'float' };
 		if (dimensions !== undefined) body.dimensions = dimensions;

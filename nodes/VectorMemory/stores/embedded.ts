@@ -63,6 +63,7 @@ function processAlive(pid: number): boolean {
 async function acquireLock(path: string, timeoutMs: number): Promise<() => void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
+		let openError: NodeJS.ErrnoException | undefined;
 		try {
 			const fd = openSync(path, 'wx');
 			writeSync(fd, String(process.pid));
@@ -75,8 +76,9 @@ async function acquireLock(path: string, timeoutMs: number): Promise<() => void>
 				}
 			};
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			openError = error as NodeJS.ErrnoException;
 		}
+		if (openError.code !== 'EEXIST') throw openError;
 		let holder = '';
 		let age = 0;
 		try {

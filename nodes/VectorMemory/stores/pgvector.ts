@@ -77,25 +77,32 @@ export class PgVectorStore implements StoreBackend {
 	}
 
 	private async run<T>(work: () => Promise<T>): Promise<T> {
+		let failure: unknown;
 		try {
 			return await work();
 		} catch (error) {
-			if (error instanceof AgenticError) throw error;
-			const e = error as { code?: string; message?: string };
-			if (e.code === '28P01' || e.code === '28000') {
-				throw new AgenticError('auth', `Postgres refused the login: ${e.message}`, {
-					field: CREDENTIAL,
-					description: `Check the user and password in the "${CREDENTIAL}" credential.`,
-				});
-			}
-			if (!e.code || /^(E[A-Z]+|08...)$/.test(e.code) || /timeout|terminated/i.test(e.message ?? '')) {
-				throw new AgenticError('upstream', `Postgres could not be reached at ${this.where}: ${e.message ?? e.code}`, {
-					field: CREDENTIAL,
-					description: `Check that Postgres is up and the host and port in the "${CREDENTIAL}" credential are right.`,
-				});
-			}
-			throw new AgenticError('upstream', `Postgres error ${e.code}: ${e.message}`, { cause: error });
+			failure = error;
 		}
+		throw this.explain(failure);
+	}
+
+	/** Names the credential to fix when Postgres refuses the login or cannot be reached. */
+	private explain(error: unknown): AgenticError {
+		if (error instanceof AgenticError) return error;
+		const e = error as { code?: string; message?: string };
+		if (e.code === '28P01' || e.code === '28000') {
+			return new AgenticError('auth', `Postgres refused the login: ${e.message}`, {
+				field: CREDENTIAL,
+				description: `Check the user and password in the "${CREDENTIAL}" credential.`,
+			});
+		}
+		if (!e.code || /^(E[A-Z]+|08...)$/.test(e.code) || /timeout|terminated/i.test(e.message ?? '')) {
+			return new AgenticError('upstream', `Postgres could not be reached at ${this.where}: ${e.message ?? e.code}`, {
+				field: CREDENTIAL,
+				description: `Check that Postgres is up and the host and port in the "${CREDENTIAL}" credential are right.`,
+			});
+		}
+		return new AgenticError('upstream', `Postgres error ${e.code}: ${e.message}`, { cause: error });
 	}
 
 	private async tableDimensions(): Promise<number | null> {
@@ -138,6 +145,7 @@ export class PgVectorStore implements StoreBackend {
 				});
 			}
 			const client = await this.pool.connect();
+			let committed = false;
 			try {
 				await client.query('BEGIN');
 				for (let i = 0; i < records.length; i += 500) {
@@ -154,10 +162,9 @@ export class PgVectorStore implements StoreBackend {
 					);
 				}
 				await client.query('COMMIT');
-			} catch (error) {
-				await client.query('ROLLBACK').catch(() => undefined);
-				throw error;
+				committed = true;
 			} finally {
+				if (!committed) await client.query('ROLLBACK').catch(() => undefined);
 				client.release();
 			}
 		});

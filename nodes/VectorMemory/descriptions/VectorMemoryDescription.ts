@@ -1,0 +1,184 @@
+// The Vector Memory node's parameters, each shown only for the backend or operation it applies to.
+import type { INodeProperties } from 'n8n-workflow';
+
+const forOperations = (...operation: string[]) => ({ show: { operation } });
+
+export const backendField: INodeProperties = {
+	displayName: 'Backend',
+	name: 'backend',
+	type: 'options',
+	noDataExpression: true,
+	default: 'embedded',
+	description: 'Where the memory lives',
+	options: [
+		{ name: 'Embedded', value: 'embedded', description: 'On this n8n server\'s disk, no database needed (in the n8n user folder)' },
+		{ name: 'Postgres Pgvector', value: 'pgvector', description: 'A Postgres table with the pgvector extension' },
+		{ name: 'Chroma', value: 'chroma', description: 'A Chroma server, one collection per namespace' },
+		{ name: 'Qdrant', value: 'qdrant', description: 'A Qdrant server or cloud cluster, one collection per namespace' },
+		{ name: 'Pinecone', value: 'pinecone', description: 'One Pinecone index; namespaces are Pinecone namespaces' },
+	],
+};
+
+export const operationField: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	default: 'query',
+	options: [
+		{ name: 'Insert or Update', value: 'insert', action: 'Insert or update texts', description: 'Embed texts from the input items and store them; the same text again updates it' },
+		{ name: 'Query', value: 'query', action: 'Find texts similar to a question', description: 'Return the stored texts closest in meaning to a question' },
+		{ name: 'Delete', value: 'delete', action: 'Delete texts by ID or filter', description: 'Remove stored texts by their IDs or a metadata filter' },
+		{ name: 'Clear', value: 'clear', action: 'Clear a namespace', description: 'Remove everything stored in the namespace' },
+		{ name: 'Stats', value: 'stats', action: 'Count what a namespace holds', description: 'Return how many texts the namespace holds and their vector size' },
+	],
+};
+
+export const commonFields: INodeProperties[] = [
+	{
+		displayName: 'Namespace',
+		name: 'namespace',
+		type: 'string',
+		default: 'default',
+		description: 'Separate memories live in separate namespaces (a collection in Chroma and Qdrant, a namespace in Pinecone). Letters, digits, "_" and "-".',
+	},
+	{
+		displayName: 'Table Name',
+		name: 'tableName',
+		type: 'string',
+		default: 'agentic_memory',
+		description: 'Postgres table holding the memory; created on the first insert',
+		displayOptions: { show: { backend: ['pgvector'] } },
+	},
+	{
+		displayName: 'Distance',
+		name: 'distance',
+		type: 'options',
+		default: 'cosine',
+		description: 'How closeness is measured; the score is the cosine similarity, the inner product, or 1/(1+distance) for Euclidean',
+		displayOptions: { show: { backend: ['pgvector'] } },
+		options: [
+			{ name: 'Cosine', value: 'cosine' },
+			{ name: 'Euclidean (L2)', value: 'euclidean' },
+			{ name: 'Inner Product', value: 'innerProduct' },
+		],
+	},
+];
+
+export const insertFields: INodeProperties[] = [
+	{
+		displayName: 'Text Field',
+		name: 'textField',
+		type: 'string',
+		default: 'text',
+		required: true,
+		description: 'Name of the input item field holding the text to remember (dots reach nested fields, e.g. "email.body")',
+		displayOptions: forOperations('insert'),
+	},
+	{
+		displayName: 'Metadata Fields',
+		name: 'metadataFields',
+		type: 'string',
+		default: '',
+		placeholder: 'source, author, year',
+		description: 'Comma-separated item fields to store with the text and filter on later. Empty stores every other top-level field.',
+		displayOptions: forOperations('insert'),
+	},
+	{
+		displayName: 'ID Field',
+		name: 'idField',
+		type: 'string',
+		default: '',
+		description: 'Item field holding your own ID for the text, so a new version replaces the old one. Empty derives the ID from the text itself.',
+		displayOptions: forOperations('insert'),
+	},
+	{
+		displayName: 'Chunk Size',
+		name: 'chunkSize',
+		type: 'number',
+		default: 1000,
+		typeOptions: { minValue: 50 },
+		description: 'Longer texts are split into pieces of at most this many characters, each stored and found on its own',
+		displayOptions: forOperations('insert'),
+	},
+	{
+		displayName: 'Chunk Overlap',
+		name: 'chunkOverlap',
+		type: 'number',
+		default: 200,
+		typeOptions: { minValue: 0 },
+		description: 'Characters repeated between neighbouring pieces, so a sentence cut in two is still found',
+		displayOptions: forOperations('insert'),
+	},
+];
+
+export const queryFields: INodeProperties[] = [
+	{
+		displayName: 'Query',
+		name: 'query',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'The question or text to find similar stored texts for',
+		displayOptions: forOperations('query'),
+	},
+	{
+		displayName: 'Top K',
+		name: 'topK',
+		type: 'number',
+		default: 4,
+		typeOptions: { minValue: 1, maxValue: 1000 },
+		description: 'How many of the closest texts to return',
+		displayOptions: forOperations('query'),
+	},
+	{
+		displayName: 'Min Score',
+		name: 'minScore',
+		type: 'number',
+		default: 0,
+		typeOptions: { numberPrecision: 3 },
+		description: 'Leave out texts scoring below this (cosine similarity: 1 is identical, 0 unrelated)',
+		displayOptions: forOperations('query'),
+	},
+];
+
+export const filterField: INodeProperties = {
+	displayName: 'Metadata Filter',
+	name: 'filter',
+	type: 'json',
+	default: '{}',
+	description:
+		'Only texts whose metadata matches, as JSON: {"source": "faq"} for equality, {"lang": {"$in": ["en", "fr"]}}, {"year": {"$gte": 2020, "$lt": 2025}}. All conditions must hold.',
+	displayOptions: forOperations('query', 'delete'),
+};
+
+export const deleteFields: INodeProperties[] = [
+	{
+		displayName: 'IDs',
+		name: 'ids',
+		type: 'string',
+		default: '',
+		description: 'Comma-separated IDs to delete (as returned by Insert or Query). With a filter too, both sets are deleted.',
+		displayOptions: forOperations('delete'),
+	},
+];
+
+export const embeddingFields: INodeProperties[] = [
+	{
+		displayName: 'Embedding Model',
+		name: 'model',
+		type: 'string',
+		default: 'text-embedding-3-small',
+		description: 'Embedding model served by the OpenAI-compatible API. A namespace must always use the same model.',
+		displayOptions: forOperations('insert', 'query'),
+	},
+	{
+		displayName: 'Dimensions',
+		name: 'dimensions',
+		type: 'number',
+		default: 0,
+		typeOptions: { minValue: 0 },
+		description: 'Shorter vectors from models that support it (text-embedding-3-*); 0 keeps the model\'s own size',
+		displayOptions: forOperations('insert', 'query'),
+	},
+];
