@@ -149,7 +149,7 @@ export async function* readFrames(source: { file: string } | { url: string }, op
 				};
 			});
 			if (timedOut && queue.length === 0 && !ended) {
-				throw new AgenticError('upstream', `No frame arrived from the ${what} within ${Math.round(timeoutMs / 1000)} s`, {
+				throw new AgenticError('upstream', `No frame arrived from the ${what} within ${timeoutMs / 1000} s`, {
 					field: isUrl ? 'Stream URL' : 'Binary Property',
 					description: 'Check that the stream is reachable and sending video, or raise "Frame Timeout".',
 				});

@@ -1,0 +1,102 @@
+// Video and streams through real ffmpeg: frames at N fps, one report per plate with timestamps, clear errors for bad sources.
+import { runInThisContext } from 'node:vm';
+// Jest gives each test file its own Float32Array, but onnxruntime-node builds outputs with Node's: use Node's here too.
+(globalThis as { Float32Array: unknown }).Float32Array = runInThisContext('Float32Array');
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Alpr } from '../../nodes/PlateDetector/vision/alpr';
+import { PlateTracker, readFrames } from '../../nodes/PlateDetector/vision/video';
+
+const fixtures = resolve(__dirname, '../../../shared/fixtures');
+const generated = resolve(__dirname, '../fixtures/generated');
+const haveFixtures = existsSync(join(fixtures, 'models/y5fu_320x_sim.onnx'));
+if (!haveFixtures) console.warn(`Skipping plate video tests: shared fixtures not found at ${fixtures}`);
+const describeWithModels = haveFixtures ? describe : describe.skip;
+
+/** A 2-second-per-photo 640×360 video of three labelled photos (eu1 M5XSX, eu10, eu5 OY09FEU). */
+function makeVideo(container: 'mp4' | 'mkv'): string {
+	mkdirSync(generated, { recursive: true });
+	const file = join(generated, `plates-test.${container}`);
+	if (existsSync(file)) return file;
+	const photos = ['eu1.jpg', 'eu10.jpg', 'eu5.jpg'].map((f) => join(fixtures, 'plates/eu', f));
+	const args = ['-hide_banner', '-loglevel', 'error', '-y'];
+	for (const p of photos) args.push('-loop', '1', '-framerate', '10', '-t', '2', '-i', p);
+	const scaled = photos.map((_, i) => `[${i}:v]scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[v${i}]`);
+	args.push('-filter_complex', `${scaled.join(';')};[v0][v1][v2]concat=n=3:v=1:a=0[out]`, '-map', '[out]', '-r', '10', '-c:v', 'libx264', '-preset', 'veryfast', file);
+	execFileSync('ffmpeg', args);
+	return file;
+}
+
+describeWithModels('plates in video', () => {
+	let alpr: Alpr;
+	beforeAll(async () => {
+		const models = join(fixtures, 'models');
+		alpr = await Alpr.create({
+			detector: { modelPath: join(models, 'y5fu_320x_sim.onnx'), provider: 'cpu' },
+			ocr: { modelPath: join(models, 'cct_xs_v1_global.onnx'), provider: 'cpu' },
+		});
+	});
+
+	it.each(['mp4', 'mkv'] as const)('samples a %s at 2 fps and reports each plate once, when it was seen', async (container) => {
+		const tracker = new PlateTracker();
+		const stamps: number[] = [];
+		for await (const frame of readFrames({ file: makeVideo(container) }, { fps: 2 })) {
+			expect([frame.image.width, frame.image.height]).toEqual([640, 360]);
+			stamps.push(frame.timestampSeconds);
+			tracker.add(frame.index, frame.timestampSeconds, (await alpr.predict(frame.image)).plates);
+		}
+		expect(stamps).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5]);
+		const plates = tracker.finish();
+		expect(plates.map((p) => p.best.plateText.replace(/O/g, '0'))).toEqual(['M5XSX', 'WA56660', '0Y09FEU']);
+		expect(plates[0]).toMatchObject({ firstSeenSeconds: 0, lastSeenSeconds: 1.5, frames: 4 });
+		expect(plates[2]).toMatchObject({ firstSeenSeconds: 4, lastSeenSeconds: 5.5, frames: 4 });
+		expect(plates[2].votes).toBeGreaterThanOrEqual(3);
+	});
+});
+
+describe('video sources that fail', () => {
+	async function drain(frames: AsyncGenerator<unknown>) {
+		let n = 0;
+		for await (const _ of frames) n++;
+		return n;
+	}
+
+	it('says ffmpeg is missing when it cannot be found', async () => {
+		await expect(drain(readFrames({ file: '/tmp/x.mp4' }, { ffmpegPath: '/nonexistent/bin/ffmpeg' }))).rejects.toThrow(
+			'ffmpeg was not found (tried "/nonexistent/bin/ffmpeg")',
+		);
+	});
+
+	it('reports a file ffmpeg cannot decode', async () => {
+		await expect(drain(readFrames({ file: join(fixtures, 'plates/README.md') }))).rejects.toThrow(/ffmpeg could not read the video/);
+	});
+
+	it('reports a refused stream connection', async () => {
+		const server = createServer();
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		const { port } = server.address() as { port: number };
+		await new Promise((r) => server.close(r));
+		await expect(drain(readFrames({ url: `http://127.0.0.1:${port}/cam` }, { frameTimeoutMs: 5000 }))).rejects.toThrow(
+			/ffmpeg could not read the stream http:\/\/127\.0\.0\.1:\d+\/cam/,
+		);
+	});
+
+	it('gives up on a stream that connects but never sends a frame, and hides the password in the URL', async () => {
+		const sockets: Socket[] = [];
+		const server: Server = createServer((s) => sockets.push(s));
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		const { port } = server.address() as { port: number };
+		const started = Date.now();
+		try {
+			await expect(drain(readFrames({ url: `http://user:secret@127.0.0.1:${port}/cam` }, { frameTimeoutMs: 1500 }))).rejects.toThrow(
+				/^No frame arrived from the stream http:\/\/\*\*\*@127\.0\.0\.1:\d+\/cam within 1\.5 s$/,
+			);
+		} finally {
+			sockets.forEach((s) => s.destroy());
+			await new Promise((r) => server.close(r));
+		}
+		expect(Date.now() - started).toBeLessThan(10_000);
+	});
+});
