@@ -129,6 +129,9 @@ export class AgentBrain implements INodeType {
 				description: 'Write them as a JSON object of header names to values, e.g. {"HTTP-Referer": "https://example.com"}, or leave {}.',
 			});
 		}
+		// Used as another agent's tool, n8n gives the node no inputs: it then has only its built-in tools.
+		const hasToolInput =
+			typeof this.getNodeInputs !== 'function' || this.getNodeInputs().some((input) => input.type === NodeConnectionTypes.AiTool);
 		let tavily: TavilyClient | undefined;
 		let tavilyKey: string | undefined;
 
@@ -147,8 +150,10 @@ export class AgentBrain implements INodeType {
 					if (builtIns.includes(BUILT_IN_TOOLS.webExtract)) tools.push(webExtractTool(tavily));
 				}
 				if (builtIns.includes(BUILT_IN_TOOLS.currentDateTime)) tools.push(dateTimeTool());
-				const connected = await this.getInputConnectionData(NodeConnectionTypes.AiTool, i);
-				for (const tool of flattenTools(connected)) tools.push(fromInvokableTool(tool));
+				if (hasToolInput) {
+					const connected = await this.getInputConnectionData(NodeConnectionTypes.AiTool, i);
+					for (const tool of flattenTools(connected)) tools.push(fromInvokableTool(tool));
+				}
 
 				const sessionId = String(this.getNodeParameter('sessionId', i, '') ?? '').trim();
 				const history = sessionId ? await store.load(sessionId, options.memoryTurns ?? 10) : [];

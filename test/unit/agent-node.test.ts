@@ -18,6 +18,8 @@ interface Setup {
 	openai?: Record<string, unknown>;
 	tools?: unknown[];
 	continueOnFail?: boolean;
+	/** Run as another agent's tool: n8n then gives the node no inputs at all. */
+	asTool?: boolean;
 }
 
 let fake: FakeOpenAI;
@@ -55,7 +57,11 @@ function context(setup: Setup): IExecuteFunctions {
 			if (name === 'tavilyAgenticApi') return { apiKey: TAVILY_KEY, baseUrl: tavily.url };
 			throw new Error(`no credential ${name}`);
 		},
-		getInputConnectionData: async () => setup.tools ?? [],
+		getNodeInputs: () => (setup.asTool ? [] : [{ type: 'main' }, { type: 'ai_tool' }]),
+		getInputConnectionData: async () => {
+			if (setup.asTool) throw new Error('Node does not have input of type');
+			return setup.tools ?? [];
+		},
 		getExecutionCancelSignal: () => undefined,
 		helpers: {
 			// n8n's helper with returnFullResponse + ignoreHttpStatusErrors + encoding text, over fetch.
@@ -129,6 +135,13 @@ describe('Agent Brain node', () => {
 		expect(fake.requests[0].body.tools).toEqual([
 			{ type: 'function', function: { name: 'multiply', description: 'Multiplies two numbers', parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] } } },
 		]);
+	});
+
+	it('runs as another agent\'s tool, where it has no tool input, with its built-in tools', async () => {
+		fake.setScript([{ content: 'sub-agent answer' }]);
+		const [out] = await execute({ asTool: true, params: { builtInTools: ['currentDateTime'] } });
+		expect(out[0].json.answer).toBe('sub-agent answer');
+		expect(fake.requests[0].body.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(['current_datetime']);
 	});
 
 	it('remembers a session across executions and node instances, in the n8n user folder', async () => {
