@@ -1,0 +1,163 @@
+// The Plate Detector node's execute() with a small IExecuteFunctions stand-in over the real models, ffmpeg and a local model mirror.
+import { runInThisContext } from 'node:vm';
+// Jest gives each test file its own Float32Array, but onnxruntime-node builds outputs with Node's: use Node's here too.
+(globalThis as { Float32Array: unknown }).Float32Array = runInThisContext('Float32Array');
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions, type INode } from 'n8n-workflow';
+import sharp from 'sharp';
+import { PlateDetector } from '../../nodes/PlateDetector/PlateDetector.node';
+
+const fixtures = resolve(__dirname, '../../../shared/fixtures');
+const generated = resolve(__dirname, '../fixtures/generated');
+const models = join(fixtures, 'models');
+const haveFixtures = existsSync(join(models, 'y5fu_320x_sim.onnx'));
+if (!haveFixtures) console.warn(`Skipping Plate Detector node tests: shared fixtures not found at ${fixtures}`);
+const describeWithModels = haveFixtures ? describe : describe.skip;
+
+const modelOptions = { detectorModelPath: join(models, 'y5fu_320x_sim.onnx'), ocrModelPath: join(models, 'cct_xs_v1_global.onnx'), executionProvider: 'cpu' };
+const carPhoto = () => readFileSync(join(fixtures, 'plates/misc/fast-alpr_test_image.png'));
+
+interface Item {
+	json?: IDataObject;
+	bytes?: Buffer;
+	mimeType?: string;
+	params?: Record<string, unknown>;
+}
+
+const node: INode = { id: 'plate-1', name: 'Plate Detector', type: 'n8n-nodes-agentic.plateDetector', typeVersion: 1, position: [0, 0], parameters: {} };
+
+function context(items: Item[], continueOnFail = false): IExecuteFunctions {
+	const param = (name: string, i: number, fallback?: unknown) => {
+		const defaults: Record<string, unknown> = { input: 'binary', binaryPropertyName: 'data', options: modelOptions, watchlistSource: 'none' };
+		const value = items[i].params?.[name] ?? defaults[name];
+		return value === undefined ? fallback : value;
+	};
+	return {
+		getInputData: () => items.map((it) => ({ json: it.json ?? {} })),
+		getNodeParameter: param,
+		getNode: () => node,
+		continueOnFail: () => continueOnFail,
+		helpers: {
+			assertBinaryData: (i: number, name: string) => {
+				if (!items[i].bytes || name !== 'data') throw new NodeOperationError(node, `This operation expects the node's input data to contain a binary file '${name}', but none was found`);
+				return { data: '', mimeType: items[i].mimeType ?? 'image/png' };
+			},
+			getBinaryDataBuffer: async (i: number) => items[i].bytes as Buffer,
+			prepareBinaryData: async (data: Buffer, fileName: string, mimeType: string) => ({ data: data.toString('base64'), fileName, mimeType }),
+			// n8n's helper with encoding 'arraybuffer' resolves with the body bytes.
+			httpRequest: async (options: IHttpRequestOptions) => {
+				const res = await fetch(options.url);
+				if (!res.ok) throw new Error(`Request failed with status code ${res.status}`);
+				return Buffer.from(await res.arrayBuffer());
+			},
+		},
+	} as unknown as IExecuteFunctions;
+}
+
+async function execute(items: Item[], continueOnFail = false) {
+	const [out] = await new PlateDetector().execute.call(context(items, continueOnFail));
+	return out;
+}
+
+describeWithModels('Plate Detector node', () => {
+	it('reads the plate of a photo in the binary property, with box, corners and the provider that ran', async () => {
+		const [item] = await execute([{ bytes: carPhoto() }]);
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(item.json).toMatchObject({ plateText: '5AU5341', plateCount: 1, width: 518, height: 331, provider: 'cpu' });
+		const plate = (item.json.plates as IDataObject[])[0];
+		expect(plate).toMatchObject({ plateText: '5AU5341' });
+		expect((plate.charConfidences as number[]).length).toBe(7);
+		expect((plate.corners as unknown[]).length).toBe(4);
+		expect(plate.detectionScore).toBeGreaterThan(0.5);
+	});
+
+	it('under Continue On Fail gives each bad item an error and reads the others', async () => {
+		const truncated = readFileSync(join(fixtures, 'plates/eu/eu1.jpg')).subarray(0, 20000);
+		const out = await execute([{ bytes: carPhoto() }, { bytes: Buffer.from('not an image') }, { bytes: Buffer.alloc(0) }, { bytes: truncated, mimeType: 'image/jpeg' }, {}, { bytes: carPhoto() }], true);
+		expect(out.map((o) => o.json.plateText ?? null)).toEqual(['5AU5341', null, null, null, null, '5AU5341']);
+		expect(out[1].json.error).toMatch(/not an image/);
+		expect(out[2].json.error).toBe('The image is empty (0 bytes)');
+		expect(out[3].json.error).toMatch(/Could not decode the image/);
+		expect(out[4].json.error).toMatch(/binary file 'data'/);
+		expect(out.map((o) => o.pairedItem)).toEqual([0, 1, 2, 3, 4, 5].map((item) => ({ item })));
+	});
+
+	it('without Continue On Fail stops with an error naming the item', async () => {
+		await expect(execute([{ bytes: carPhoto() }, { bytes: Buffer.from('nope') }])).rejects.toMatchObject({
+			constructor: NodeOperationError,
+			context: { itemIndex: 1 },
+		});
+	});
+
+	it('names the missing model file and the option to fix', async () => {
+		const out = await execute([{ bytes: carPhoto(), params: { options: { ...modelOptions, detectorModelPath: '/nowhere/detector.onnx' } } }], true);
+		expect(out[0].json.error).toBe('Model file not found: /nowhere/detector.onnx');
+		expect(out[0].json.errorDescription).toMatch(/existing ONNX model file/);
+	});
+
+	it('adds plate crops and an annotated image as binary data when asked', async () => {
+		const [item] = await execute([{ bytes: carPhoto(), params: { options: { ...modelOptions, includeCrops: true, includeAnnotatedImage: true } } }]);
+		expect(Object.keys(item.binary ?? {}).sort()).toEqual(['annotated', 'plate_0']);
+		const annotated = await sharp(Buffer.from(item.binary?.annotated.data as string, 'base64')).metadata();
+		expect(annotated).toMatchObject({ format: 'jpeg', width: 518, height: 331 });
+		expect(item.binary?.plate_0.mimeType).toBe('image/jpeg');
+	});
+
+	it('matches readings against a typed watchlist and against a list in an item field', async () => {
+		const [typed, field] = await execute([
+			{ bytes: carPhoto(), params: { watchlistSource: 'list', watchlist: 'AB12CDE\nSAU-5341', watchlistMaxDistance: 1 } },
+			{ bytes: carPhoto(), json: { wanted: ['XY99ZZZ'] }, params: { watchlistSource: 'field', watchlistField: 'wanted', watchlistMaxDistance: 1 } },
+		]);
+		expect((typed.json.plates as IDataObject[])[0].watchlistMatch).toEqual({ entry: 'SAU-5341', distance: 0.5 });
+		expect((field.json.plates as IDataObject[])[0].watchlistMatch).toBeNull();
+	});
+
+	it('reports CPU and why when CUDA was asked for on a host without it', async () => {
+		const [item] = await execute([{ bytes: carPhoto(), params: { options: { ...modelOptions, executionProvider: 'cuda' } } }]);
+		expect(['cpu', 'cuda']).toContain(item.json.provider);
+		if (item.json.provider === 'cpu') expect(item.json.providerNote).toMatch(/^cuda unavailable/);
+	});
+
+	it('reads a video in the binary property and reports each plate once with its timestamp', async () => {
+		mkdirSync(generated, { recursive: true });
+		const file = join(generated, 'plate-node-test.mp4');
+		execFileSync('ffmpeg', [
+			'-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '10', '-t', '2', '-i', join(fixtures, 'plates/misc/fast-alpr_test_image.png'),
+			'-vf', 'scale=640:-2,format=yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', file,
+		]);
+		const [item] = await execute([{ bytes: readFileSync(file), mimeType: 'video/mp4', params: { options: { ...modelOptions, fps: 2 } } }]);
+		expect(item.json).toMatchObject({ plateText: '5AU5341', plateCount: 1, framesProcessed: 4 });
+		expect((item.json.plates as IDataObject[])[0]).toMatchObject({ firstSeenSeconds: 0, lastSeenSeconds: 1.5, frames: 4, votes: 4 });
+	});
+
+	it('refuses a stream URL that is not rtsp/http/https', async () => {
+		const out = await execute([{ params: { input: 'stream', streamUrl: 'file:///etc/passwd', streamDurationSeconds: 2 } }], true);
+		expect(out[0].json.error).toBe('Stream URL scheme "file:" is not allowed');
+	});
+
+	it('downloads the default models into the n8n user folder on first use', async () => {
+		const userFolder = mkdtempSync(join(tmpdir(), 'plate-n8n-'));
+		const server = createServer((req, res) => res.end(readFileSync(join(models, (req.url ?? '').split('/').pop() as string))));
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		const saved = { folder: process.env.N8N_USER_FOLDER, base: process.env.AGENTIC_MODELS_BASE_URL };
+		process.env.N8N_USER_FOLDER = userFolder;
+		process.env.AGENTIC_MODELS_BASE_URL = `http://127.0.0.1:${(server.address() as { port: number }).port}/mirror`;
+		try {
+			const [item] = await execute([{ bytes: carPhoto(), params: { options: { executionProvider: 'cpu' } } }]);
+			expect(item.json.plateText).toBe('5AU5341');
+			expect(existsSync(join(userFolder, '.n8n/agentic/models/y5fu_320x_sim.onnx'))).toBe(true);
+			expect(existsSync(join(userFolder, '.n8n/agentic/models/cct_xs_v1_global.onnx'))).toBe(true);
+		} finally {
+			if (saved.folder === undefined) delete process.env.N8N_USER_FOLDER;
+			else process.env.N8N_USER_FOLDER = saved.folder;
+			if (saved.base === undefined) delete process.env.AGENTIC_MODELS_BASE_URL;
+			else process.env.AGENTIC_MODELS_BASE_URL = saved.base;
+			await new Promise((r) => server.close(r));
+			rmSync(userFolder, { recursive: true, force: true });
+		}
+	});
+});
