@@ -1,0 +1,437 @@
+// Boots a real n8n with this package installed as a community package, loads credentials and workflows over its REST API,
+// calls webhooks and reads executions back, then stops it leaving no process behind.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { cachedNodesDir } from './communityPackage';
+import { ensureRuntime, SetupError, type N8nRuntime } from './runtime';
+
+export const DEFAULT_OWNER = { email: 'owner@example.com', password: 'Agentic-Owner-2026' };
+
+export interface CredentialSpec {
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+/** An n8n workflow as exported from the editor (id and credential ids optional: credentials are matched by name). */
+export interface WorkflowSpec {
+	name: string;
+	nodes: Array<Record<string, unknown> & { name: string; type: string; credentials?: Record<string, { id?: string; name: string }> }>;
+	connections: Record<string, unknown>;
+	settings?: Record<string, unknown>;
+	/** Publish it (n8n 2.x's name for activation) so its webhooks and triggers listen; default true. */
+	active?: boolean;
+	[key: string]: unknown;
+}
+
+export interface StartOptions {
+	credentials?: CredentialSpec[];
+	workflows?: WorkflowSpec[];
+	/** Extra environment for n8n (e.g. a capture's proxyEnv()). */
+	env?: Record<string, string>;
+	/** Install this package (default true). */
+	withPackage?: boolean;
+	/** How long to wait for n8n to answer; a cold runtime install is allowed for separately. */
+	bootTimeoutMs?: number;
+	log?: (line: string) => void;
+}
+
+export interface WebhookResponse {
+	status: number;
+	headers: Headers;
+	/** Parsed JSON when the response is JSON, else the text. */
+	body: any;
+}
+
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+	finished: boolean;
+	startedAt: string;
+	stoppedAt?: string | null;
+}
+
+export interface NodeRun {
+	startTime: number;
+	executionTime: number;
+	executionStatus?: string;
+	data?: { main?: Array<Array<{ json: Record<string, any>; pairedItem?: unknown }> | null>; [connection: string]: unknown };
+	error?: { message: string; description?: string; [key: string]: unknown };
+	inputOverride?: Record<string, unknown>;
+}
+
+export interface Execution extends ExecutionSummary {
+	data: {
+		resultData: { runData: Record<string, NodeRun[]>; error?: { message: string; [key: string]: unknown }; lastNodeExecuted?: string };
+		[key: string]: unknown;
+	};
+}
+
+export interface N8nInstance {
+	url: string;
+	port: number;
+	userFolder: string;
+	logFile: string;
+	/** Workflow ids by workflow name. */
+	workflowIds: Record<string, string>;
+	/** Credential ids by credential name. */
+	credentialIds: Record<string, string>;
+	/** Calls n8n's REST API as the owner; returns its `data`. */
+	rest<T = any>(method: string, urlPath: string, body?: unknown): Promise<T>;
+	createCredential(spec: CredentialSpec): Promise<string>;
+	createWorkflow(spec: WorkflowSpec): Promise<string>;
+	publishWorkflow(workflowId: string): Promise<void>;
+	/** Calls a production webhook: path as set on the Webhook node. */
+	webhook(method: string, webhookPath: string, body?: unknown, headers?: Record<string, string>): Promise<WebhookResponse>;
+	executions(workflowId: string): Promise<ExecutionSummary[]>;
+	getExecution(id: string): Promise<Execution>;
+	/** The newest finished execution of a workflow, waiting for one to finish (executions are saved after the response). */
+	lastExecution(workflowId: string, options?: { timeoutMs?: number; after?: string }): Promise<Execution>;
+	logTail(lines?: number): string;
+	stop(): Promise<void>;
+}
+
+/** The `json` of every item a node put out (one run, one output). */
+export function nodeOutput(execution: Execution, nodeName: string, options: { run?: number; output?: number } = {}): Array<Record<string, any>> {
+	const runs = execution.data.resultData.runData[nodeName];
+	if (!runs) {
+		throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(execution.data.resultData.runData).join(', ') || 'nothing'}`);
+	}
+	const run = runs[options.run ?? 0];
+	if (run.error) throw new Error(`node "${nodeName}" failed: ${run.error.message}`);
+	return (run.data?.main?.[options.output ?? 0] ?? []).map((item) => item.json);
+}
+
+/** The error a node ended with, if any. */
+export function nodeError(execution: Execution, nodeName: string, runIndex = 0): NodeRun['error'] {
+	return execution.data.resultData.runData[nodeName]?.[runIndex]?.error;
+}
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+function tail(file: string, lines = 60): string {
+	try {
+		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+	} catch {
+		return '(no log)';
+	}
+}
+
+/** The environment n8n runs with here: quiet, local, no telemetry, ports of our choosing. */
+export function n8nEnv(runtime: N8nRuntime, o: { userFolder: string; port: number; brokerPort: number; encryptionKey: string; extra?: Record<string, string> }): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		// The parent's proxy settings, Node options and npm/jest variables must not leak into n8n.
+		if (/^(https?_proxy|no_proxy|all_proxy|node_options|node_extra_ca_certs|npm_|jest_|n8n_|db_)/i.test(key)) continue;
+		env[key] = value;
+	}
+	return {
+		...env,
+		PATH: runtime.pathEnv,
+		N8N_USER_FOLDER: o.userFolder,
+		N8N_PORT: String(o.port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: 'localhost',
+		N8N_PROTOCOL: 'http',
+		WEBHOOK_URL: `http://localhost:${o.port}/`,
+		N8N_EDITOR_BASE_URL: `http://localhost:${o.port}/`,
+		N8N_ENCRYPTION_KEY: o.encryptionKey,
+		DB_TYPE: 'sqlite',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_RUNNERS_MODE: 'internal',
+		N8N_RUNNERS_BROKER_PORT: String(o.brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+		N8N_WORKFLOW_PUBLICATION_OUTBOX_POLL_INTERVAL_MS: '100',
+		...o.extra,
+	};
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** Stops n8n and its task runner: SIGTERM to the whole process group, SIGKILL after a grace period. */
+export async function stopProcessGroup(child: ChildProcess, graceMs = 10_000): Promise<void> {
+	const pid = child.pid;
+	if (!pid) return;
+	const groupAlive = () => isAlive(-pid);
+	if (!groupAlive()) return;
+	try {
+		process.kill(-pid, 'SIGTERM');
+	} catch {
+		return;
+	}
+	const deadline = Date.now() + graceMs;
+	while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+	if (groupAlive()) {
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {
+			// Gone between the check and the kill.
+		}
+		const killDeadline = Date.now() + 5000;
+		while (groupAlive() && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 50));
+	}
+	if (groupAlive()) throw new Error(`n8n's process group ${pid} is still alive after SIGKILL`);
+}
+
+export class N8nClient {
+	private cookie = '';
+	constructor(readonly url: string) {}
+
+	async request(method: string, urlPath: string, body?: unknown): Promise<Response> {
+		return fetch(`${this.url}${urlPath}`, {
+			method,
+			headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+	}
+
+	async rest<T = any>(method: string, urlPath: string, body?: unknown): Promise<T> {
+		const res = await this.request(method, `/rest${urlPath}`, body);
+		const text = await res.text();
+		if (!res.ok) throw new Error(`n8n ${method} /rest${urlPath} answered ${res.status}: ${text.slice(0, 500)}`);
+		this.keepCookie(res);
+		if (!text) return undefined as T;
+		try {
+			return JSON.parse(text).data as T;
+		} catch {
+			throw new Error(`n8n ${method} /rest${urlPath} answered ${res.status} with something not JSON: ${text.slice(0, 200)}`);
+		}
+	}
+
+	private keepCookie(res: Response): void {
+		const auth = res.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
+		if (auth) this.cookie = auth.split(';')[0];
+	}
+
+	/** Waits until n8n's REST API answers (its /healthz answers earlier, before routes are mounted). */
+	async waitReady(timeoutMs: number, exited: () => string | undefined, started: () => boolean = () => true): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const why = exited();
+			if (why) throw new Error(why);
+			try {
+				const res = await fetch(`${this.url}/rest/settings`);
+				// While starting, n8n answers every path with a 200 text page; the JSON settings mean the API is mounted.
+				if (res.ok && res.headers.get('content-type')?.includes('json') && started()) return;
+			} catch {
+				// Not listening yet.
+			}
+			if (Date.now() > deadline) throw new Error(`n8n did not answer on ${this.url} within ${Math.round(timeoutMs / 1000)} s`);
+			await new Promise((r) => setTimeout(r, 250));
+		}
+	}
+
+	/** Creates the owner account on a fresh instance, or logs in when it exists. */
+	async signIn(owner: { email: string; password: string }): Promise<'created' | 'logged-in'> {
+		const settings = await this.rest('GET', '/settings');
+		if (settings?.userManagement?.showSetupOnFirstLoad !== false) {
+			await this.rest('POST', '/owner/setup', { email: owner.email, password: owner.password, firstName: 'Owner', lastName: 'Agentic' });
+			return 'created';
+		}
+		await this.rest('POST', '/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		return 'logged-in';
+	}
+
+	async createCredential(spec: CredentialSpec): Promise<string> {
+		const created = await this.rest('POST', '/credentials', { name: spec.name, type: spec.type, data: spec.data });
+		return created.id;
+	}
+
+	async createWorkflow(spec: WorkflowSpec, credentialIds: Record<string, string>): Promise<{ id: string; versionId: string }> {
+		const { active, id, ...rest } = spec;
+		void active;
+		void id;
+		const nodes = spec.nodes.map((node) => {
+			if (!node.credentials) return node;
+			const credentials = Object.fromEntries(
+				Object.entries(node.credentials).map(([type, ref]) => {
+					const known = credentialIds[ref.name];
+					if (!known && !ref.id) throw new Error(`workflow "${spec.name}" node "${node.name}" uses credential "${ref.name}", which was not created`);
+					return [type, { id: known ?? ref.id, name: ref.name }];
+				}),
+			);
+			return { ...node, credentials };
+		});
+		const created = await this.rest('POST', '/workflows', { settings: { executionOrder: 'v1' }, ...rest, nodes });
+		return { id: created.id, versionId: created.versionId };
+	}
+
+	async publishWorkflow(workflowId: string, versionId?: string): Promise<void> {
+		const version = versionId ?? (await this.rest('GET', `/workflows/${workflowId}`)).versionId;
+		await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId: version });
+		// n8n 2.x publishes through an outbox worker: webhooks listen only once the publication settles.
+		const deadline = Date.now() + 30_000;
+		for (;;) {
+			const publication = await this.rest('GET', `/workflows/${workflowId}/publication-status`);
+			if (publication.status === 'published') return;
+			if (publication.status === 'failed' || publication.status === 'partial') {
+				const reasons = (publication.triggers ?? []).map((t: { errorMessage?: string }) => t.errorMessage).filter(Boolean);
+				throw new Error(`publishing workflow ${workflowId} ${publication.status}: ${reasons.join('; ') || 'no reason given'}`);
+			}
+			if (Date.now() > deadline) throw new Error(`workflow ${workflowId} still ${publication.status} 30 s after publishing`);
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
+}
+
+let flatted: { parse(text: string): any } | undefined;
+function parseFlatted(runtime: N8nRuntime, text: string): any {
+	// The REST API sends execution data in n8n's "flatted" encoding; use the copy n8n itself ships.
+	flatted ??= createRequire(path.join(runtime.dir, 'node_modules', 'n8n', 'package.json'))('flatted');
+	return flatted!.parse(text);
+}
+
+export async function startN8n(options: StartOptions = {}): Promise<N8nInstance> {
+	const log = options.log ?? (() => undefined);
+	const runtime = await ensureRuntime(log);
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+	const n8nFolder = path.join(userFolder, '.n8n');
+	fs.mkdirSync(n8nFolder, { recursive: true });
+	if (options.withPackage !== false) {
+		fs.symlinkSync(await cachedNodesDir(log), path.join(n8nFolder, 'nodes'), 'dir');
+	}
+	const [port, brokerPort] = [await freePort(), await freePort()];
+	const logFile = path.join(userFolder, 'n8n.log');
+	const logFd = fs.openSync(logFile, 'a');
+	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], {
+		cwd: userFolder,
+		env: n8nEnv(runtime, {
+			userFolder,
+			port,
+			brokerPort,
+			encryptionKey: randomBytes(24).toString('hex'),
+			extra: options.env,
+		}),
+		// Its own process group, so stop() reaches the task runner n8n spawns too.
+		detached: true,
+		stdio: ['ignore', logFd, logFd],
+	});
+	fs.closeSync(logFd);
+	let exitInfo: string | undefined;
+	child.on('exit', (code, signal) => {
+		exitInfo = `n8n exited (${signal ?? `code ${code}`})`;
+	});
+
+	const url = `http://127.0.0.1:${port}`;
+	const client = new N8nClient(url);
+	const fail = async (error: unknown): Promise<never> => {
+		await stopProcessGroup(child).catch(() => undefined);
+		const message = error instanceof SetupError ? error.message : (error as Error).message;
+		throw new Error(`${message}\n--- n8n log (${logFile}) ---\n${tail(logFile)}`);
+	};
+
+	const workflowIds: Record<string, string> = {};
+	const credentialIds: Record<string, string> = {};
+	try {
+		// Published workflows' webhooks register only once n8n reports the editor accessible, after the API is mounted.
+		await client.waitReady(options.bootTimeoutMs ?? 120_000, () => exitInfo, () => tail(logFile, 400).includes('Editor is now accessible'));
+		await client.signIn(DEFAULT_OWNER);
+		for (const spec of options.credentials ?? []) credentialIds[spec.name] = await client.createCredential(spec);
+		for (const spec of options.workflows ?? []) {
+			const { id, versionId } = await client.createWorkflow(spec, credentialIds);
+			workflowIds[spec.name] = id;
+			if (spec.active !== false) await client.publishWorkflow(id, versionId);
+		}
+	} catch (error) {
+		return fail(error);
+	}
+
+	const instance: N8nInstance = {
+		url,
+		port,
+		userFolder,
+		logFile,
+		workflowIds,
+		credentialIds,
+		rest: (method, urlPath, body) => client.rest(method, urlPath, body),
+		createCredential: async (spec) => (credentialIds[spec.name] = await client.createCredential(spec)),
+		createWorkflow: async (spec) => {
+			const { id, versionId } = await client.createWorkflow(spec, credentialIds);
+			workflowIds[spec.name] = id;
+			if (spec.active !== false) await client.publishWorkflow(id, versionId);
+			return id;
+		},
+		publishWorkflow: (id) => client.publishWorkflow(id),
+		webhook: async (method, webhookPath, body, headers = {}) => {
+			const isJson = body !== undefined && typeof body !== 'string';
+			const res = await fetch(`${url}/webhook/${webhookPath.replace(/^\//, '')}`, {
+				method,
+				headers: { ...(isJson ? { 'content-type': 'application/json' } : {}), ...headers },
+				body: body === undefined ? undefined : isJson ? JSON.stringify(body) : (body as string),
+			});
+			const text = await res.text();
+			let parsed: unknown = text;
+			if (res.headers.get('content-type')?.includes('json')) {
+				try {
+					parsed = JSON.parse(text);
+				} catch {
+					// Keep the text.
+				}
+			}
+			return { status: res.status, headers: res.headers, body: parsed };
+		},
+		executions: async (workflowId) => {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const page = await client.rest('GET', `/executions?filter=${filter}&limit=50`);
+			return (page.results ?? []) as ExecutionSummary[];
+		},
+		getExecution: async (id) => {
+			const found = await client.rest('GET', `/executions/${id}`);
+			return { ...found, data: typeof found.data === 'string' ? parseFlatted(runtime, found.data) : found.data } as Execution;
+		},
+		lastExecution: async (workflowId, { timeoutMs = 30_000, after } = {}) => {
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				const list = await instance.executions(workflowId);
+				const done = list.filter((e) => !['new', 'running', 'waiting'].includes(e.status) && (!after || Number(e.id) > Number(after)));
+				done.sort((a, b) => Number(b.id) - Number(a.id));
+				if (done[0]) return instance.getExecution(done[0].id);
+				if (Date.now() > deadline) {
+					throw new Error(`no finished execution of workflow ${workflowId} within ${timeoutMs} ms (seen: ${JSON.stringify(list.map((e) => [e.id, e.status]))})`);
+				}
+				await new Promise((r) => setTimeout(r, 200));
+			}
+		},
+		logTail: (lines) => tail(logFile, lines),
+		stop: async () => {
+			await stopProcessGroup(child);
+			fs.rmSync(userFolder, { recursive: true, force: true });
+		},
+	};
+	return instance;
+}

