@@ -1,0 +1,75 @@
+// In real n8n: a webhook receives a car photo, the Plate Detector reads it, and the HTTP response carries the plate text.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { nodeOutput, startN8n, type N8nInstance } from './harness';
+
+const fixtures = resolve(__dirname, '../../../shared/fixtures');
+const haveFixtures = existsSync(join(fixtures, 'models/y5fu_320x_sim.onnx'));
+if (!haveFixtures) console.warn(`Skipping Plate Detector e2e test: shared fixtures not found at ${fixtures}`);
+const describeWithModels = haveFixtures ? describe : describe.skip;
+
+const workflow = {
+	name: 'Read plate from webhook photo',
+	nodes: [
+		{
+			name: 'Photo In',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: '6f1d2c4e-8d0a-4b7e-9a55-5e2f3c1a9b10',
+			parameters: { httpMethod: 'POST', path: 'plate', responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+		},
+		{
+			name: 'Plate Detector',
+			type: 'n8n-nodes-agentic.plateDetector',
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: {
+				input: 'binary',
+				binaryPropertyName: 'data',
+				options: {
+					detectorModelPath: join(fixtures, 'models/y5fu_320x_sim.onnx'),
+					ocrModelPath: join(fixtures, 'models/cct_xs_v1_global.onnx'),
+					executionProvider: 'cpu',
+				},
+			},
+		},
+	],
+	connections: { 'Photo In': { main: [[{ node: 'Plate Detector', type: 'main', index: 0 }]] } },
+};
+
+/** Posts bytes to the webhook; a just-published workflow's webhook may take a moment to register (404 until then). */
+async function post(n8n: N8nInstance, contentType: string, body: Buffer | string): Promise<Response> {
+	for (let attempt = 0; ; attempt++) {
+		const res = await fetch(`${n8n.url}/webhook/plate`, { method: 'POST', headers: { 'content-type': contentType }, body });
+		if (res.status !== 404 || attempt >= 40) return res;
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}
+
+describeWithModels('Plate Detector in real n8n', () => {
+	let n8n: N8nInstance;
+	beforeAll(async () => {
+		// Jest sets NODE_ENV=test, with which n8n exits at start; n8n runs as it would in production.
+		n8n = await startN8n({ workflows: [workflow], env: { NODE_ENV: 'production' } });
+	}, 900_000);
+	afterAll(async () => {
+		await n8n?.stop();
+	});
+
+	it('answers a webhook carrying a car photo with the plate text', async () => {
+		const res = await post(n8n, 'image/png', readFileSync(join(fixtures, 'plates/misc/fast-alpr_test_image.png')));
+		const body = (await res.json()) as Record<string, any>;
+		expect(res.status).toBe(200);
+		expect(body).toMatchObject({ plateText: '5AU5341', plateCount: 1, provider: 'cpu' });
+		expect(body.plates[0].corners).toHaveLength(4);
+		const execution = await n8n.lastExecution(n8n.workflowIds[workflow.name]);
+		expect(nodeOutput(execution, 'Plate Detector')[0].plateText).toBe('5AU5341');
+	}, 120_000);
+
+	it('answers a webhook carrying something that is not an image with the node\'s error', async () => {
+		const res = await post(n8n, 'image/jpeg', 'not really a jpeg');
+		expect(res.status).toBe(500);
+		expect(await res.text()).toMatch(/not an image|Error in workflow/);
+	}, 120_000);
+});
