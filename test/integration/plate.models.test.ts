@@ -68,6 +68,25 @@ describeWithModels('plate pipeline on real models', () => {
 		expect(result.plates.map((p) => p.plateText)).toContain('BIMMIAN');
 	});
 
+	it('finds a plate too small for the full-frame pass by looking at quarters of a large frame', async () => {
+		// The car photo pasted into a 2000×1500 frame: its plate is ~80 px wide, 13 px at the detector's 320 px scale.
+		const frame = await sharp({ create: { width: 2000, height: 1500, channels: 3, background: '#7a7a7a' } })
+			.composite([{ input: photo('misc/fast-alpr_test_image.png'), left: 1100, top: 750 }])
+			.jpeg()
+			.toBuffer();
+		const result = await alpr.predict(frame);
+		expect(result.plates.map((p) => p.plateText)).toEqual(['5AU5341']);
+		expect(result.plates[0].box.x1).toBeGreaterThan(1100 + 290);
+		expect(result.plates[0].box.y2).toBeLessThan(750 + 230);
+	});
+
+	it('keeps a weakly detected plate that the reader reads with high confidence', async () => {
+		// test_013's plate scores ~0.15 with the y5fu_320 detector, under the 0.3 threshold.
+		const result = await alpr.predict(photo('eu/test_013.jpg'));
+		expect(result.plates.map((p) => p.plateText)).toEqual(['RK857AI']);
+		expect(result.plates[0].detectionScore).toBeLessThan(0.3);
+	});
+
 	it('returns no plates, not an error, for a photo without any', async () => {
 		const blank = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#336699' } }).jpeg().toBuffer();
 		expect((await alpr.predict(blank)).plates).toEqual([]);

@@ -4,6 +4,9 @@ import { PlateDetectorModel, type DetectorOptions } from './detector';
 import { applyPlatePatterns, PlateOcrModel, validatePlatePatterns, type OcrOptions, type SlotReading } from './ocr';
 import type { Box, ExecutionProviderName, PlateDetection, Point, RgbImage } from './types';
 
+/** A below-threshold detection is kept only when the reader is this sure of at least 4 characters. */
+const RESCUE_MIN_OCR_CONFIDENCE = 0.9;
+
 export interface AlprOptions {
 	detector: DetectorOptions;
 	ocr: OcrOptions;
@@ -100,9 +103,12 @@ export class Alpr {
 	async predict(input: ImageInput): Promise<Prediction> {
 		const start = performance.now();
 		const image = await this.open(input);
-		const detections = await this.detector.detect(image);
+		const { plates: detections, weak } = await this.detector.detectWithCandidates(image);
 		const detected = performance.now();
-		const plates = await this.read(image, detections);
+		let plates = await this.read(image, detections);
+		if (plates.length === 0 && weak.length > 0) {
+			plates = (await this.read(image, weak)).filter((p) => p.confidence >= RESCUE_MIN_OCR_CONFIDENCE && p.plateText.length >= 4);
+		}
 		const end = performance.now();
 		return {
 			width: image.width,

@@ -1,6 +1,6 @@
 // The plate detector: any YOLO-family ONNX model, its letterbox pre-processing and box post-processing.
 import { AgenticError } from '../../shared/errors';
-import { toChwFloat, type ImageSource } from './decode';
+import { rawImage, toChwFloat, type ImageSource } from './decode';
 import { loadSession, ort, tensorShape, type LoadedSession, type ProviderPreference } from './sessions';
 import type { PlateDetection } from './types';
 import { decodeYolo, detectYoloFormat, nms, type YoloFormat } from './yoloFormats';
@@ -84,19 +84,62 @@ export class PlateDetectorModel {
 
 	/** Detects plates; boxes and corners come back in original-image pixels, best first. */
 	async detect(image: ImageSource): Promise<PlateDetection[]> {
-		const found = await this.detectAt(image, 1);
-		// Detectors trained on street scenes miss plates that fill the frame; a second look at half size finds them.
-		return found.length > 0 ? found : this.detectAt(image, 0.5);
+		return (await this.detectWithCandidates(image)).plates;
 	}
 
-	private async detectAt(image: ImageSource, zoom: number): Promise<PlateDetection[]> {
+	/**
+	 * Plates above the threshold; when there are none, also the weaker candidates (down to half the threshold)
+	 * so the reader can keep one it reads with high confidence: recognition vouches for a shy detection.
+	 */
+	async detectWithCandidates(image: ImageSource): Promise<{ plates: PlateDetection[]; weak: PlateDetection[] }> {
+		const threshold = this.options.confidenceThreshold ?? DEFAULT_DETECTOR_THRESHOLD;
+		const first = await this.detectAt(image, 1, threshold / 2);
+		const plates = first.filter((d) => d.score >= threshold);
+		if (plates.length > 0) return { plates, weak: [] };
+		// Detectors trained on street scenes miss plates that fill the frame; a second look at half size finds them.
+		const second = await this.detectAt(image, 0.5, threshold / 2);
+		const zoomed = second.filter((d) => d.score >= threshold);
+		if (zoomed.length > 0) return { plates: zoomed, weak: [] };
+		// Plates too small for the model input at full-frame scale: look again at overlapping quarters.
+		const tiled = image.width * image.height > 4 * this.inputWidth * this.inputHeight ? await this.detectTiles(image, threshold / 2) : [];
+		const small = tiled.filter((d) => d.score >= threshold);
+		if (small.length > 0) return { plates: small, weak: [] };
+		return { plates: [], weak: [...first, ...second, ...tiled].sort((a, b) => b.score - a.score).slice(0, 3) };
+	}
+
+	private async detectTiles(image: ImageSource, threshold: number): Promise<PlateDetection[]> {
+		const full = rawImage(await image.full());
+		const tileW = Math.round(image.width * 0.6);
+		const tileH = Math.round(image.height * 0.6);
+		const found: PlateDetection[] = [];
+		for (const [fx, fy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+			const left = fx * (image.width - tileW);
+			const top = fy * (image.height - tileH);
+			const tile = rawImage(await full.region({ x1: left, y1: top, x2: left + tileW, y2: top + tileH }));
+			for (const d of await this.detectAt(tile, 1, threshold)) {
+				const shift = (p: { x: number; y: number }) => ({ x: p.x + left, y: p.y + top });
+				found.push({
+					...d,
+					box: { x1: d.box.x1 + left, y1: d.box.y1 + top, x2: d.box.x2 + left, y2: d.box.y2 + top },
+					corners: d.corners?.map(shift),
+				});
+			}
+		}
+		const merged = nms(
+			found.map((d, i) => ({ ...d.box, score: d.score, classId: i })),
+			this.options.iouThreshold ?? 0.5,
+			this.options.maxPlates ?? 20,
+		);
+		return merged.map((m) => found[m.classId]);
+	}
+
+	private async detectAt(image: ImageSource, zoom: number, threshold: number): Promise<PlateDetection[]> {
 		const o = this.options;
 		const lb = await image.letterbox(this.inputWidth, this.inputHeight, o.padValue ?? 0, zoom);
 		const { session } = this.loaded;
 		const tensor = new ort.Tensor('float32', toChwFloat(lb.data, lb.width, lb.height), [1, 3, lb.height, lb.width]);
 		const outputs = await session.run({ [session.inputNames[0]]: tensor });
 		const out = outputs[session.outputNames[0]];
-		const threshold = o.confidenceThreshold ?? DEFAULT_DETECTOR_THRESHOLD;
 		const raw = decodeYolo(this.format, out.data as Float32Array, out.dims, threshold, o.modelPath);
 		const kept = nms(raw, o.iouThreshold ?? 0.5, o.maxPlates ?? 20);
 		const back = (v: number, pad: number, max: number) => Math.max(0, Math.min(max, (v - pad) / lb.scale));
