@@ -138,8 +138,9 @@ function tail(file: string, lines = 60): string {
 export function n8nEnv(runtime: N8nRuntime, o: { userFolder: string; port: number; brokerPort: number; encryptionKey: string; extra?: Record<string, string> }): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		// The parent's proxy settings, Node options and npm/jest variables must not leak into n8n.
-		if (/^(https?_proxy|no_proxy|all_proxy|node_options|node_extra_ca_certs|npm_|jest_|n8n_|db_)/i.test(key)) continue;
+		// The parent's proxy settings, Node options and npm/jest variables must not leak into n8n
+		// (Jest's NODE_ENV=test makes n8n refuse to load nodes and exit without a word).
+		if (/^(https?_proxy|no_proxy|all_proxy|node_options|node_env|node_extra_ca_certs|npm_|jest_|n8n_|db_)/i.test(key)) continue;
 		env[key] = value;
 	}
 	return {
