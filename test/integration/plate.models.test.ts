@@ -87,6 +87,20 @@ describeWithModels('plate pipeline on real models', () => {
 		expect(result.plates[0].detectionScore).toBeLessThan(0.3);
 	});
 
+	it('re-reads an unsure plate from extra crops (corner-rectified, looser, tighter) and keeps the surer reading', async () => {
+		// test_004 (RK115AN) sheared and turned 8°, as a camera beside the road sees it.
+		const skewed = await sharp(photo('eu/test_004.jpg'))
+			.affine([[1, 0], [0.25, 1]], { background: '#808080' })
+			.rotate(8, { background: '#808080' })
+			.jpeg({ quality: 92 })
+			.toBuffer();
+		const once = await (await Alpr.create({ ...options, rereadCrops: false })).predict(skewed);
+		expect(once.plates[0].plateText).not.toBe('RK115AN');
+		const reread = await alpr.predict(skewed);
+		expect(reread.plates[0].plateText).toBe('RK115AN');
+		expect(reread.plates[0].confidence).toBeGreaterThan(once.plates[0].confidence);
+	});
+
 	it('returns no plates, not an error, for a photo without any', async () => {
 		const blank = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#336699' } }).jpeg().toBuffer();
 		expect((await alpr.predict(blank)).plates).toEqual([]);

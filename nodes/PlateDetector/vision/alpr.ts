@@ -7,6 +7,12 @@ import type { Box, ExecutionProviderName, PlateDetection, Point, RgbImage } from
 /** A below-threshold detection is kept only when the reader is this sure of at least 4 characters. */
 const RESCUE_MIN_OCR_CONFIDENCE = 0.9;
 
+/**
+ * Extra crops are read only when some character of the first reading is less sure than this. Measured: on the eu
+ * photos sheared and rotated 8°, re-reading lifts O/0-blind accuracy from 89.8% to 99.1%, the same as re-reading always.
+ */
+const REREAD_BELOW = 0.9;
+
 export interface AlprOptions {
 	detector: DetectorOptions;
 	ocr: OcrOptions;
@@ -134,43 +140,48 @@ export class Alpr {
 	private async read(image: ImageSource, detections: PlateDetection[]): Promise<PlateResult[]> {
 		if (detections.length === 0) return [];
 		const { inputWidth: w, inputHeight: h } = this.ocr;
+		const size = w * h * 3;
 		const perPlate = detections.map((d) => this.quads(d));
-		const total = perPlate.reduce((n, q) => n + q.length, 0);
-		const batch = new Uint8Array(total * w * h * 3);
-		let slot = 0;
+		// One decoded region per plate, large enough for its loosest crop.
+		const regions: Array<{ pixels: RgbImage; ox: number; oy: number }> = [];
 		for (const quads of perPlate) {
 			const xs = quads.flatMap((q) => q.map((p) => p.x));
 			const ys = quads.flatMap((q) => q.map((p) => p.y));
-			const region = await image.region({ x1: Math.min(...xs) - 1, y1: Math.min(...ys) - 1, x2: Math.max(...xs) + 2, y2: Math.max(...ys) + 2 });
 			const ox = Math.max(0, Math.floor(Math.min(...xs) - 1));
 			const oy = Math.max(0, Math.floor(Math.min(...ys) - 1));
-			for (const q of quads) {
-				warpQuad(region as RgbImage, q.map((p) => ({ x: p.x - ox, y: p.y - oy })), w, h, batch, slot * w * h * 3);
-				slot++;
-			}
+			const pixels = await image.region({ x1: ox, y1: oy, x2: Math.max(...xs) + 2, y2: Math.max(...ys) + 2 });
+			regions.push({ pixels, ox, oy });
 		}
-		const readings = await this.ocr.read(batch, total);
-		const results: PlateResult[] = [];
-		let next = 0;
-		detections.forEach((det, i) => {
-			let best: SlotReading | undefined;
-			for (let k = 0; k < perPlate[i].length; k++) {
-				let r = readings[next++];
-				if (this.patterns.length > 0) r = applyPlatePatterns(r, this.patterns, this.ocr.alphabet);
-				if (!best || r.confidence > best.confidence) best = r;
-			}
-			const reading = best as SlotReading;
-			results.push({
-				plateText: reading.plateText,
-				confidence: reading.confidence,
-				charConfidences: reading.charConfidences,
-				box: det.box,
-				corners: det.corners,
-				detectionScore: det.score,
-				classId: det.classId,
-				slotReading: reading,
+		const warp = (plate: number, quad: Point[], batch: Uint8Array, slot: number) => {
+			const { pixels, ox, oy } = regions[plate];
+			warpQuad(pixels, quad.map((p) => ({ x: p.x - ox, y: p.y - oy })), w, h, batch, slot * size);
+		};
+		const decide = (r: SlotReading) => (this.patterns.length > 0 ? applyPlatePatterns(r, this.patterns, this.ocr.alphabet) : r);
+
+		const first = new Uint8Array(detections.length * size);
+		detections.forEach((_, i) => warp(i, perPlate[i][0], first, i));
+		const best = (await this.ocr.read(first, detections.length)).map(decide);
+
+		// Re-read only the plates the reader is unsure of: a sure first reading is kept as it is.
+		const unsure = detections.map((_, i) => i).filter((i) => perPlate[i].length > 1 && Math.min(...best[i].charConfidences, 1) < REREAD_BELOW);
+		const jobs = unsure.flatMap((i) => perPlate[i].slice(1).map((quad) => ({ plate: i, quad })));
+		if (jobs.length > 0) {
+			const batch = new Uint8Array(jobs.length * size);
+			jobs.forEach((job, k) => warp(job.plate, job.quad, batch, k));
+			const again = (await this.ocr.read(batch, jobs.length)).map(decide);
+			jobs.forEach((job, k) => {
+				if (again[k].confidence > best[job.plate].confidence) best[job.plate] = again[k];
 			});
-		});
-		return results;
+		}
+		return detections.map((det, i) => ({
+			plateText: best[i].plateText,
+			confidence: best[i].confidence,
+			charConfidences: best[i].charConfidences,
+			box: det.box,
+			corners: det.corners,
+			detectionScore: det.score,
+			classId: det.classId,
+			slotReading: best[i],
+		}));
 	}
 }
