@@ -135,7 +135,10 @@ function tail(file: string, lines = 60): string {
 }
 
 /** The environment n8n runs with here: quiet, local, no telemetry, ports of our choosing. */
-export function n8nEnv(runtime: N8nRuntime, o: { userFolder: string; port: number; brokerPort: number; encryptionKey: string; extra?: Record<string, string> }): NodeJS.ProcessEnv {
+export function n8nEnv(
+	runtime: N8nRuntime,
+	o: { userFolder: string; port: number; brokerPort: number; encryptionKey?: string; extra?: Record<string, string> },
+): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		// The parent's proxy settings, Node options and npm/jest variables must not leak into n8n
@@ -153,7 +156,8 @@ export function n8nEnv(runtime: N8nRuntime, o: { userFolder: string; port: numbe
 		N8N_PROTOCOL: 'http',
 		WEBHOOK_URL: `http://localhost:${o.port}/`,
 		N8N_EDITOR_BASE_URL: `http://localhost:${o.port}/`,
-		N8N_ENCRYPTION_KEY: o.encryptionKey,
+		// Without a key n8n makes one and keeps it in the user folder's config file.
+		...(o.encryptionKey ? { N8N_ENCRYPTION_KEY: o.encryptionKey } : {}),
 		DB_TYPE: 'sqlite',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -273,7 +277,15 @@ export class N8nClient {
 		return created.id;
 	}
 
-	async createWorkflow(spec: WorkflowSpec, credentialIds: Record<string, string>): Promise<{ id: string; versionId: string }> {
+	/**
+	 * Creates a workflow, pointing its nodes' credentials at those created here (by name). A credential that was not
+	 * created is an error, unless keepUnknownCredentials (for workflows the user will wire up in the editor).
+	 */
+	async createWorkflow(
+		spec: WorkflowSpec,
+		credentialIds: Record<string, string>,
+		{ keepUnknownCredentials = false } = {},
+	): Promise<{ id: string; versionId: string }> {
 		const { active, id, ...rest } = spec;
 		void active;
 		void id;
@@ -282,7 +294,7 @@ export class N8nClient {
 			const credentials = Object.fromEntries(
 				Object.entries(node.credentials).map(([type, ref]) => {
 					const known = credentialIds[ref.name];
-					if (!known && !ref.id) throw new Error(`workflow "${spec.name}" node "${node.name}" uses credential "${ref.name}", which was not created`);
+					if (!known && !ref.id && !keepUnknownCredentials) throw new Error(`workflow "${spec.name}" node "${node.name}" uses credential "${ref.name}", which was not created`);
 					return [type, { id: known ?? ref.id, name: ref.name }];
 				}),
 			);
