@@ -86,7 +86,8 @@ export class PlateDetector implements INodeType {
 		description:
 			'Find license plates in a photo, a video or a camera stream and read their text, on ONNX models (GPU when available). Returns each plate\'s text, confidence and box, and can check readings against a watchlist.',
 		defaults: { name: 'Plate Detector' },
-		inputs: [NodeConnectionTypes.Main],
+		// A second input appears only when the watchlist comes from another node's items.
+		inputs: `={{ $parameter["watchlistSource"] === "input" ? [{ "type": "${NodeConnectionTypes.Main}", "displayName": "Images" }, { "type": "${NodeConnectionTypes.Main}", "displayName": "Watchlist" }] : ["${NodeConnectionTypes.Main}"] }}`,
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		properties: plateDetectorProperties,
@@ -95,9 +96,13 @@ export class PlateDetector implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const out: INodeExecutionData[] = [];
+		let watchlistItems: IDataObject[] | undefined;
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
-				out.push(await runItem(this, itemIndex, items[itemIndex].json));
+				if (this.getNodeParameter('watchlistSource', itemIndex, 'none') === 'input' && !watchlistItems) {
+					watchlistItems = (this.getInputData(1) ?? []).map((item) => item.json);
+				}
+				out.push(await runItem(this, itemIndex, items[itemIndex].json, watchlistItems ?? []));
 			} catch (error) {
 				const nodeError = toNodeError(this, error, itemIndex);
 				if (this.continueOnFail()) {
@@ -134,10 +139,10 @@ async function createAlpr(ctx: IExecuteFunctions, options: NodeOptions): Promise
 	});
 }
 
-async function runItem(ctx: IExecuteFunctions, itemIndex: number, json: IDataObject): Promise<INodeExecutionData> {
+async function runItem(ctx: IExecuteFunctions, itemIndex: number, json: IDataObject, watchlistItems: IDataObject[]): Promise<INodeExecutionData> {
 	const input = ctx.getNodeParameter('input', itemIndex) as 'binary' | 'stream';
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as NodeOptions;
-	const watchlistSource = ctx.getNodeParameter('watchlistSource', itemIndex, 'none') as 'none' | 'list' | 'field';
+	const watchlistSource = ctx.getNodeParameter('watchlistSource', itemIndex, 'none') as 'none' | 'list' | 'field' | 'input';
 	let watchlist: string[] | undefined;
 	if (watchlistSource === 'list') watchlist = splitList(ctx.getNodeParameter('watchlist', itemIndex, ''));
 	if (watchlistSource === 'field') {
@@ -149,6 +154,10 @@ async function runItem(ctx: IExecuteFunctions, itemIndex: number, json: IDataObj
 			});
 		}
 		watchlist = splitList(json[field]);
+	}
+	if (watchlistSource === 'input') {
+		const field = ctx.getNodeParameter('watchlistInputField', itemIndex, 'plate') as string;
+		watchlist = watchlistItems.flatMap((item) => splitList(item[field]));
 	}
 	const maxDistance = watchlistSource === 'none' ? 0 : (ctx.getNodeParameter('watchlistMaxDistance', itemIndex, 1) as number);
 	const alpr = await createAlpr(ctx, options);

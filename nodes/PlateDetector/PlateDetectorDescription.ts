@@ -174,6 +174,7 @@ export const plateDetectorProperties: INodeProperties[] = [
 			{ name: 'None', value: 'none' },
 			{ name: 'List', value: 'list', description: 'Plates typed into the node' },
 			{ name: 'Field of the Item', value: 'field', description: 'A field of each input item holding a list or comma-separated plates' },
+			{ name: 'Items of the Watchlist Input', value: 'input', description: 'Adds a second input; each of its items gives one plate' },
 		],
 		description: 'Check each reading against a list of plates, forgiving OCR confusions (O/0, I/1, B/8, S/5)',
 	},
@@ -193,6 +194,14 @@ export const plateDetectorProperties: INodeProperties[] = [
 		default: 'watchlist',
 		displayOptions: { show: { watchlistSource: ['field'] } },
 		description: 'Name of the item field holding the plates (an array or a comma-separated string)',
+	},
+	{
+		displayName: 'Watchlist Input Field',
+		name: 'watchlistInputField',
+		type: 'string',
+		default: 'plate',
+		displayOptions: { show: { watchlistSource: ['input'] } },
+		description: 'Name of the field holding the plate in each item of the Watchlist input',
 	},
 	{
 		displayName: 'Max Match Distance',

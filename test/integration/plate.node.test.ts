@@ -30,14 +30,14 @@ interface Item {
 
 const node: INode = { id: 'plate-1', name: 'Plate Detector', type: 'n8n-nodes-agentic.plateDetector', typeVersion: 1, position: [0, 0], parameters: {} };
 
-function context(items: Item[], continueOnFail = false): IExecuteFunctions {
+function context(items: Item[], continueOnFail = false, watchlistItems: IDataObject[] = []): IExecuteFunctions {
 	const param = (name: string, i: number, fallback?: unknown) => {
 		const defaults: Record<string, unknown> = { input: 'binary', binaryPropertyName: 'data', options: modelOptions, watchlistSource: 'none' };
 		const value = items[i].params?.[name] ?? defaults[name];
 		return value === undefined ? fallback : value;
 	};
 	return {
-		getInputData: () => items.map((it) => ({ json: it.json ?? {} })),
+		getInputData: (input = 0) => (input === 1 ? watchlistItems.map((json) => ({ json })) : items.map((it) => ({ json: it.json ?? {} }))),
 		getNodeParameter: param,
 		getNode: () => node,
 		continueOnFail: () => continueOnFail,
@@ -58,8 +58,8 @@ function context(items: Item[], continueOnFail = false): IExecuteFunctions {
 	} as unknown as IExecuteFunctions;
 }
 
-async function execute(items: Item[], continueOnFail = false) {
-	const [out] = await new PlateDetector().execute.call(context(items, continueOnFail));
+async function execute(items: Item[], continueOnFail = false, watchlistItems: IDataObject[] = []) {
+	const [out] = await new PlateDetector().execute.call(context(items, continueOnFail, watchlistItems));
 	return out;
 }
 
@@ -114,6 +114,18 @@ describeWithModels('Plate Detector node', () => {
 		]);
 		expect((typed.json.plates as IDataObject[])[0].watchlistMatch).toEqual({ entry: 'SAU-5341', distance: 0.5 });
 		expect((field.json.plates as IDataObject[])[0].watchlistMatch).toBeNull();
+	});
+
+	it('matches readings against the plates of the items on the Watchlist input', async () => {
+		const params = { watchlistSource: 'input', watchlistInputField: 'plate', watchlistMaxDistance: 0.5 };
+		const [hit] = await execute([{ bytes: carPhoto(), params }], false, [{ plate: 'AB12CDE' }, { plate: '5AU 5341' }, { other: 1 }]);
+		expect((hit.json.plates as IDataObject[])[0].watchlistMatch).toEqual({ entry: '5AU 5341', distance: 0 });
+		const [miss] = await execute([{ bytes: carPhoto(), params }], false, [{ plate: '5AV5342' }]);
+		expect((miss.json.plates as IDataObject[])[0].watchlistMatch).toBeNull();
+	});
+
+	it('shows a second input only when the watchlist comes from it', () => {
+		expect(new PlateDetector().description.inputs).toMatch(/\$parameter\["watchlistSource"\] === "input" \? \[.*"displayName": "Watchlist".*\] : \["main"\]/);
 	});
 
 	it('reports CPU and why when CUDA was asked for on a host without it', async () => {
