@@ -54,7 +54,8 @@ export const plateDetectorProperties: INodeProperties[] = [
 				type: 'number',
 				default: 0.3,
 				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				description: 'Minimum detector score for a plate (0.3 measured best on European photos)',
+				description:
+					'Minimum detector score for a plate (0.3 measured best on European photos). When no plate clears it, a candidate scoring at least half of it is still kept if the reader is 90% sure of 4 or more characters.',
 			},
 			{
 				displayName: 'Detector Model Path',

@@ -146,6 +146,46 @@ describeWithModels('Plate Detector node', () => {
 		expect((item.json.plates as IDataObject[])[0]).toMatchObject({ firstSeenSeconds: 0, lastSeenSeconds: 1.5, frames: 4, votes: 4 });
 	});
 
+	it('reads plates from an HTTP stream for the set duration', async () => {
+		mkdirSync(generated, { recursive: true });
+		const file = join(generated, 'plate-node-stream.mp4');
+		execFileSync('ffmpeg', [
+			'-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '10', '-t', '4', '-i', join(fixtures, 'plates/misc/fast-alpr_test_image.png'),
+			'-vf', 'scale=640:-2,format=yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', '-movflags', '+faststart', file,
+		]);
+		const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'video/mp4' }).end(readFileSync(file)));
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		try {
+			const streamUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/camera.mp4`;
+			const [item] = await execute([{ params: { input: 'stream', streamUrl, streamDurationSeconds: 1, options: { ...modelOptions, fps: 4 } } }]);
+			expect(item.json).toMatchObject({ plateText: '5AU5341', framesProcessed: 4 });
+		} finally {
+			await new Promise((r) => server.close(r));
+		}
+	});
+
+	it('applies plate patterns, the pixel limit and the minimum plate width', async () => {
+		const run = async (options: IDataObject) => (await execute([{ bytes: carPhoto(), params: { options: { ...modelOptions, ...options } } }], true))[0].json;
+		// "AAA9999" wants a letter first: the reader's runner-up for the leading 5 is S.
+		expect((await run({ platePatterns: 'AAA9999, AA99AAA' })).plateText).toBe('SAU5341');
+		expect((await run({ maxMegapixels: 0.1 })).error).toMatch(/518×331 .* over the limit of 0\.1/);
+		expect((await run({ minPlateWidth: 200 })).plateCount).toBe(0);
+		expect((await run({ minPlateWidth: 60, padValue: 114 })).plateText).toBe('5AU5341');
+	});
+
+	it('keeps only plates above the confidence threshold when some plate clears it', async () => {
+		// Two cars side by side: the fast-alpr car (detector score ~0.8) and eu test_013 (~0.15).
+		const weak = readFileSync(join(fixtures, 'plates/eu/test_013.jpg'));
+		const pair = await sharp({ create: { width: 900, height: 340, channels: 3, background: '#808080' } })
+			.composite([{ input: carPhoto(), left: 0, top: 0 }, { input: weak, left: 530, top: 20 }])
+			.jpeg({ quality: 92 })
+			.toBuffer();
+		const texts = async (confidenceThreshold: number) =>
+			((await execute([{ bytes: pair, params: { options: { ...modelOptions, confidenceThreshold } } }]))[0].json.plates as IDataObject[]).map((p) => p.plateText).sort();
+		expect(await texts(0.3)).toEqual(['5AU5341']);
+		expect(await texts(0.1)).toEqual(['5AU5341', 'RK857AI']);
+	});
+
 	it('refuses a stream URL that is not rtsp/http/https', async () => {
 		const out = await execute([{ params: { input: 'stream', streamUrl: 'file:///etc/passwd', streamDurationSeconds: 2 } }], true);
 		expect(out[0].json.error).toBe('Stream URL scheme "file:" is not allowed');

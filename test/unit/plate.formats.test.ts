@@ -133,6 +133,19 @@ describe('nms', () => {
 	});
 });
 
+describe('letterbox', () => {
+	it('centres the scaled image and fills the border with the pad value', async () => {
+		const lb = await (await testImage()).letterbox(64, 64, 114);
+		expect([lb.scale, lb.padX, lb.padY]).toEqual([0.32, 0, 16]);
+		const px = (x: number, y: number) => [...lb.data.subarray((y * 64 + x) * 3, (y * 64 + x) * 3 + 3)];
+		expect(px(0, 0)).toEqual([114, 114, 114]);
+		expect(px(63, 63)).toEqual([114, 114, 114]);
+		expect(px(32, 32)).toEqual([128, 128, 128]);
+		expect(px(32, 15)).toEqual([114, 114, 114]);
+		expect(px(32, 16)).toEqual([128, 128, 128]);
+	});
+});
+
 describe('PlateDetectorModel on ONNX graphs with known outputs', () => {
 	// In the 64×64 letterbox of a 200×100 image: scale 0.32, padX 0, padY 16. The plate at letterbox
 	// (16,24)-(48,32) is (50,25)-(150,50) in the image.
