@@ -76,6 +76,8 @@ export interface Execution extends ExecutionSummary {
 
 export interface N8nInstance {
 	url: string;
+	/** n8n's pid, also the id of the process group it and its task runner run in. */
+	pid: number;
 	port: number;
 	userFolder: string;
 	logFile: string;
@@ -83,6 +85,8 @@ export interface N8nInstance {
 	workflowIds: Record<string, string>;
 	/** Credential ids by credential name. */
 	credentialIds: Record<string, string>;
+	/** Any request to n8n as the signed-in owner (path from the root, e.g. /types/nodes.json). */
+	request(method: string, urlPath: string, body?: unknown): Promise<Response>;
 	/** Calls n8n's REST API as the owner; returns its `data`. */
 	rest<T = any>(method: string, urlPath: string, body?: unknown): Promise<T>;
 	createCredential(spec: CredentialSpec): Promise<string>;
@@ -373,6 +377,10 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	try {
 		// Published workflows' webhooks register only once n8n reports the editor accessible, after the API is mounted.
 		await client.waitReady(options.bootTimeoutMs ?? 120_000, () => exitInfo, () => tail(logFile, 400).includes('Editor is now accessible'));
+		if (options.withPackage !== false) {
+			const loadFailure = /(Failed to load package "n8n-nodes-agentic"|Skipping package[^\n]*n8n-nodes-agentic)[^\n]*/.exec(tail(logFile, 2000));
+			if (loadFailure) throw new Error(`n8n did not load this package: ${loadFailure[0]}`);
+		}
 		await client.signIn(DEFAULT_OWNER);
 		for (const spec of options.credentials ?? []) credentialIds[spec.name] = await client.createCredential(spec);
 		for (const spec of options.workflows ?? []) {
@@ -386,11 +394,13 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 
 	const instance: N8nInstance = {
 		url,
+		pid: child.pid!,
 		port,
 		userFolder,
 		logFile,
 		workflowIds,
 		credentialIds,
+		request: (method, urlPath, body) => client.request(method, urlPath, body),
 		rest: (method, urlPath, body) => client.rest(method, urlPath, body),
 		createCredential: async (spec) => (credentialIds[spec.name] = await client.createCredential(spec)),
 		createWorkflow: async (spec) => {
