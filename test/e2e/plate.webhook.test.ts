@@ -1,7 +1,7 @@
 // In real n8n: a webhook receives a car photo, the Plate Detector reads it, and the HTTP response carries the plate text.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { nodeOutput, startN8n, type N8nInstance } from './harness';
+import { nodeError, nodeOutput, startN8n, type N8nInstance } from './harness';
 
 const fixtures = resolve(__dirname, '../../../shared/fixtures');
 const haveFixtures = existsSync(join(fixtures, 'models/y5fu_320x_sim.onnx'));
@@ -116,8 +116,13 @@ describeWithModels('Plate Detector in real n8n', () => {
 	}, 120_000);
 
 	it('answers a webhook carrying something that is not an image with the node\'s error', async () => {
+		const workflowId = n8n.workflowIds[workflow.name];
+		const before = (await n8n.executions(workflowId)).map((e) => Number(e.id)).sort((a, b) => b - a)[0];
 		const res = await post(n8n, 'image/jpeg', 'not really a jpeg');
 		expect(res.status).toBe(500);
-		expect(await res.text()).toMatch(/not an image|Error in workflow/);
+		expect(await res.json()).toEqual({ message: 'Error in workflow' });
+		const execution = await n8n.lastExecution(workflowId, { after: String(before ?? 0) });
+		expect(execution.status).toBe('error');
+		expect(nodeError(execution, 'Plate Detector')?.message).toMatch(/^The data is not an image sharp can read/);
 	}, 120_000);
 });
