@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { lastErrorLine, REPO_ROOT, run, SetupError, withLock } from './runtime';
+import { npmErrorLine, REPO_ROOT, run, SetupError, withLock } from './runtime';
 
 const npmBin = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 export const PACKAGE_NAME: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).name;
@@ -24,7 +24,7 @@ export async function packPackage(): Promise<PackedPackage> {
 	const name = packed.output.trim().split('\n').at(-1)?.trim() ?? '';
 	const tarball = path.join(dest, name);
 	if (packed.code !== 0 || !name.endsWith('.tgz') || !fs.existsSync(tarball)) {
-		throw new SetupError(`npm pack failed: ${lastErrorLine(packed.output)}`);
+		throw new SetupError(`npm pack failed: ${npmErrorLine(packed.output)}`);
 	}
 	return { tarball, sha256: createHash('sha256').update(fs.readFileSync(tarball)).digest('hex') };
 }
@@ -40,7 +40,7 @@ export async function installPackage(nodesDir: string, packed: PackedPackage): P
 	fs.rmSync(packageDir, { recursive: true, force: true });
 	fs.mkdirSync(packageDir, { recursive: true });
 	const untar = await run('tar', ['-xzf', packed.tarball, '-C', packageDir, '--strip-components=1'], { cwd: nodesDir });
-	if (untar.code !== 0) throw new SetupError(`could not unpack ${packed.tarball}: ${lastErrorLine(untar.output)}`);
+	if (untar.code !== 0) throw new SetupError(`could not unpack ${packed.tarball}: ${npmErrorLine(untar.output)}`);
 
 	const manifestPath = path.join(packageDir, 'package.json');
 	const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
@@ -54,7 +54,7 @@ export async function installPackage(nodesDir: string, packed: PackedPackage): P
 		{ cwd: packageDir, logFile: path.join(nodesDir, 'install.log') },
 	);
 	if (install.code !== 0) {
-		throw new SetupError(`npm could not install the dependencies of ${PACKAGE_NAME}: ${lastErrorLine(install.output)}`);
+		throw new SetupError(`npm could not install the dependencies of ${PACKAGE_NAME}: ${npmErrorLine(install.output)}`);
 	}
 
 	const listPath = path.join(nodesDir, 'package.json');

@@ -71,12 +71,12 @@ export function run(cmd: string, args: string[], opts: { cwd: string; env?: Node
 	});
 }
 
-/** The most telling line of a failed npm run: its last "npm error" line that says something, else the last line. */
-export function lastErrorLine(output: string): string {
+/** The most telling line of a failed npm run: its first "npm error" line that says something, else the last line. */
+export function npmErrorLine(output: string): string {
 	const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-	const errors = lines.filter((l) => /^npm (error|ERR!)/.test(l) && !/A complete log|^npm error\s*$/.test(l));
-	const interesting = errors.filter((l) => !/^npm (error|ERR!) (code|errno|path|command|cwd)\b/.test(l));
-	return (interesting.at(-1) ?? errors.at(-1) ?? lines.at(-1) ?? 'no output').slice(0, 400);
+	const errors = lines.filter((l) => /^npm (error|ERR!)/.test(l) && !/A complete log|^npm (error|ERR!)\s*$/.test(l));
+	const telling = errors.filter((l) => !/^npm (error|ERR!) (code|errno|path|command|cwd|syscall)\b/.test(l));
+	return (telling[0] ?? errors[0] ?? lines.at(-1) ?? 'no output').slice(0, 400);
 }
 
 function pidAlive(pid: number): boolean {
@@ -161,7 +161,7 @@ export async function ensureRuntime(log: (line: string) => void = () => undefine
 				{ cwd: dir, logFile },
 			);
 			if (install.code !== 0) {
-				throw new SetupError(`npm could not install n8n@${N8N_VERSION}: ${lastErrorLine(install.output)} (log: ${logFile})`);
+				throw new SetupError(`npm could not install n8n@${N8N_VERSION}: ${npmErrorLine(install.output)} (log: ${logFile})`);
 			}
 			const runtime = describeRuntime(dir);
 			if (!fs.existsSync(runtime.nodeBin) || !fs.existsSync(runtime.n8nBin)) {
@@ -182,7 +182,7 @@ export async function ensureRuntime(log: (line: string) => void = () => undefine
 			});
 			if (rebuild.code !== 0) {
 				throw new SetupError(
-					`could not build sqlite3/isolated-vm for Node ${NODE_VERSION} (needs g++, make, python3): ${lastErrorLine(rebuild.output)} (log: ${logFile})`,
+					`could not build sqlite3/isolated-vm for Node ${NODE_VERSION} (needs g++, make, python3): ${npmErrorLine(rebuild.output)} (log: ${logFile})`,
 				);
 			}
 			const check = await run(
@@ -191,7 +191,7 @@ export async function ensureRuntime(log: (line: string) => void = () => undefine
 				{ cwd: dir, logFile },
 			);
 			if (check.code !== 0) {
-				throw new SetupError(`sqlite3/isolated-vm do not load in Node ${NODE_VERSION}: ${lastErrorLine(check.output)} (log: ${logFile})`);
+				throw new SetupError(`sqlite3/isolated-vm do not load in Node ${NODE_VERSION}: ${npmErrorLine(check.output)} (log: ${logFile})`);
 			}
 			fs.writeFileSync(marker, `${expected}\n`);
 			log(`n8n runtime ready in ${Math.round((Date.now() - started) / 1000)} s.`);
