@@ -115,7 +115,7 @@ describeWithModels('Plate Detector in real n8n', () => {
 		expect(body.plates[0].watchlistMatch).toEqual({ entry: 'SAU5341', distance: 0.5 });
 	}, 120_000);
 
-	it('answers a webhook carrying something that is not an image with the node\'s error', async () => {
+	it('fails the execution with the node\'s message when the upload is not an image', async () => {
 		const workflowId = n8n.workflowIds[workflow.name];
 		const before = (await n8n.executions(workflowId)).map((e) => Number(e.id)).sort((a, b) => b - a)[0];
 		const res = await post(n8n, 'image/jpeg', 'not really a jpeg');
