@@ -4,6 +4,7 @@ import { runInThisContext } from 'node:vm';
 (globalThis as { Float32Array: unknown }).Float32Array = runInThisContext('Float32Array');
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer as httpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Alpr } from '../../nodes/PlateDetector/vision/alpr';
@@ -81,6 +82,23 @@ describe('video sources that fail', () => {
 		await expect(drain(readFrames({ url: `http://127.0.0.1:${port}/cam` }, { frameTimeoutMs: 5000 }))).rejects.toThrow(
 			/ffmpeg could not read the stream http:\/\/127\.0\.0\.1:\d+\/cam/,
 		);
+	});
+
+	it('does not let a stream playlist make ffmpeg read local files', async () => {
+		const video = join(generated, 'plates-local-secret.ts');
+		mkdirSync(generated, { recursive: true });
+		execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=gray:s=320x240:d=1', '-c:v', 'libx264', '-f', 'mpegts', video]);
+		const playlist = `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nfile://${video}\n#EXT-X-ENDLIST\n`;
+		const server = httpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(playlist));
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		const { port } = server.address() as { port: number };
+		try {
+			await expect(drain(readFrames({ url: `http://127.0.0.1:${port}/live.m3u8` }, { frameTimeoutMs: 5000 }))).rejects.toThrow(
+				/ffmpeg could not read the stream .*(not on whitelist|Invalid data)/,
+			);
+		} finally {
+			await new Promise((r) => server.close(r));
+		}
 	});
 
 	it('gives up on a stream that connects but never sends a frame, and hides the password in the URL', async () => {

@@ -83,6 +83,8 @@ export async function* readFrames(source: { file: string } | { url: string }, op
 	const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
 	if (isUrl && input.startsWith('rtsp:')) args.push('-rtsp_transport', 'tcp', '-timeout', String((options.frameTimeoutMs ?? 15000) * 1000));
 	if (isUrl && !input.startsWith('rtsp:')) args.push('-rw_timeout', String((options.frameTimeoutMs ?? 15000) * 1000));
+	// A playlist or container must not make ffmpeg open local files or other protocols behind the allowed URL.
+	args.push('-protocol_whitelist', isUrl ? 'rtsp,rtp,srtp,udp,tcp,tls,http,https,httpproxy,crypto' : 'file');
 	args.push('-i', input);
 	if (options.durationSeconds) args.push('-t', String(options.durationSeconds));
 	args.push('-vf', `fps=${fps}`, '-an', '-f', 'image2pipe', '-c:v', 'ppm', 'pipe:1');
@@ -208,7 +210,7 @@ export class PlateTracker {
 				(t) =>
 					!used.has(t) &&
 					frameIndex - t.lastFrame <= this.maxGapFrames &&
-					(iou(t.lastBox as never, plate.box as never) > 0.2 ||
+					(iou(t.lastBox, plate.box) > 0.2 ||
 						editDistance(t.readings[t.readings.length - 1].plate.plateText, plate.plateText) <= 1),
 			);
 			const track = match ?? { readings: [], lastBox: plate.box, lastFrame: frameIndex };

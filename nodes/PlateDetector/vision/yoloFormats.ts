@@ -1,6 +1,6 @@
 // Decoders for the output layouts YOLO-family exports use, plus non-maximum suppression.
 import { AgenticError } from '../../shared/errors';
-import type { Point } from './types';
+import type { Box, Point } from './types';
 
 /**
  * - yolov5: [1,N,5+C] cx,cy,w,h,objectness,class scores
@@ -147,7 +147,7 @@ export function decodeYolo(
 	return out;
 }
 
-export function iou(a: RawDetection, b: RawDetection): number {
+export function iou(a: Box, b: Box): number {
 	const ix = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
 	const iy = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
 	if (ix <= 0 || iy <= 0) return 0;
