@@ -101,6 +101,16 @@ describeWithModels('plate pipeline on real models', () => {
 		expect(reread.plates[0].confidence).toBeGreaterThan(once.plates[0].confidence);
 	});
 
+	it('reads a phone photo stored sideways with an EXIF orientation, in its upright coordinates', async () => {
+		// Pixels turned 90° clockwise, with orientation 8 telling viewers to turn them back.
+		const sideways = await sharp(photo('misc/fast-alpr_test_image.png')).rotate(90).jpeg({ quality: 95 }).withMetadata({ orientation: 8 }).toBuffer();
+		expect(await sharp(sideways).metadata()).toMatchObject({ width: 331, height: 518, orientation: 8 });
+		const result = await alpr.predict(sideways);
+		expect([result.width, result.height]).toEqual([518, 331]);
+		expect(result.plates.map((p) => p.plateText)).toEqual(['5AU5341']);
+		expect(result.plates[0].box.x1).toBeGreaterThan(290);
+	});
+
 	it('returns no plates, not an error, for a photo without any', async () => {
 		const blank = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#336699' } }).jpeg().toBuffer();
 		expect((await alpr.predict(blank)).plates).toEqual([]);
