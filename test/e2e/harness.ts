@@ -334,7 +334,8 @@ function parseFlatted(runtime: N8nRuntime, text: string): any {
 }
 
 export async function startN8n(options: StartOptions = {}): Promise<N8nInstance> {
-	const log = options.log ?? (() => undefined);
+	// A first run installs n8n for minutes: say so rather than sit silent.
+	const log = options.log ?? ((line: string) => process.stderr.write(`[n8n e2e] ${line}\n`));
 	const runtime = await ensureRuntime(log);
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	const n8nFolder = path.join(userFolder, '.n8n');
@@ -360,8 +361,18 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	});
 	fs.closeSync(logFd);
 	let exitInfo: string | undefined;
+	// If the test process ends without stop() (a crash, a forgotten afterAll), n8n must not outlive it.
+	const killOnExit = () => {
+		try {
+			process.kill(-child.pid!, 'SIGKILL');
+		} catch {
+			// Already gone.
+		}
+	};
+	process.once('exit', killOnExit);
 	child.on('exit', (code, signal) => {
 		exitInfo = `n8n exited (${signal ?? `code ${code}`})`;
+		process.removeListener('exit', killOnExit);
 	});
 
 	const url = `http://127.0.0.1:${port}`;
