@@ -1,5 +1,6 @@
 // ONNX Runtime sessions: created once per model file + provider per process, GPU tried first when asked, CPU fallback.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AgenticError } from '../../shared/errors';
 import type { ExecutionProviderName } from './types';
@@ -78,9 +79,27 @@ export function loadSession(modelPath: string, preference: ProviderPreference, e
 	return pending;
 }
 
+/** onnxruntime-node loads GPU providers only from its own folder; without the library there, trying is pointless. */
+function missingProviderLibrary(provider: ExecutionProviderName): string | undefined {
+	let dir: string;
+	try {
+		dir = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+	} catch {
+		return undefined;
+	}
+	const file = process.platform === 'win32' ? `onnxruntime_providers_${provider}.dll` : `libonnxruntime_providers_${provider}.so`;
+	if (process.platform !== 'linux' && process.platform !== 'win32') return `${provider} is not available on ${process.platform}`;
+	return existsSync(join(dir, file)) ? undefined : `onnxruntime-node has no ${file} (its GPU libraries were not installed)`;
+}
+
 async function createSession(modelPath: string, preference: ProviderPreference, expected: string): Promise<LoadedSession> {
 	let fallbackReason: string | undefined;
 	for (const providers of gpuChain(preference)) {
+		const missing = missingProviderLibrary(providers[0]);
+		if (missing) {
+			fallbackReason = `${providers[0]} unavailable: ${missing}`;
+			continue;
+		}
 		try {
 			const session = await ort.InferenceSession.create(modelPath, sessionOptions(providers));
 			sessionsCreated++;
