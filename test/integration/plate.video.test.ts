@@ -85,7 +85,7 @@ describe('video sources that fail', () => {
 	});
 
 	it('does not let a stream playlist make ffmpeg read local files', async () => {
-		const video = join(generated, 'plates-local-secret.ts');
+		const video = join(generated, 'plates-local-secret.m2ts');
 		mkdirSync(generated, { recursive: true });
 		execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=gray:s=320x240:d=1', '-c:v', 'libx264', '-f', 'mpegts', video]);
 		const playlist = `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nfile://${video}\n#EXT-X-ENDLIST\n`;
