@@ -77,6 +77,57 @@ const httpRequestWorkflow: WorkflowSpec = {
 	connections: { Webhook: { main: [[{ node: 'Send WhatsApp', type: 'main', index: 0 }]] } },
 };
 
+/** Webhook → one service node → the service node's output as the response. */
+function serviceWorkflow(name: string, webhookPath: string, node: WorkflowSpec['nodes'][number]): WorkflowSpec {
+	return {
+		name,
+		nodes: [
+			{
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2.1,
+				position: [0, 0],
+				webhookId: `e2e-${webhookPath}`,
+				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', options: {} },
+			},
+			{ position: [200, 0], ...node },
+		],
+		connections: { Webhook: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
+	};
+}
+
+const gmailWorkflow = serviceWorkflow('Gmail through capture', 'capture-gmail', {
+	name: 'Gmail',
+	type: 'n8n-nodes-base.gmail',
+	typeVersion: 2.1,
+	credentials: { gmailOAuth2: { name: 'Gmail account' } },
+	parameters: {
+		resource: 'message',
+		operation: 'send',
+		sendTo: '={{ $json.body.to }}',
+		subject: 'Plate alert',
+		emailType: 'text',
+		message: '={{ $json.body.text }}',
+		options: { appendAttribution: false },
+	},
+});
+
+const whatsappWorkflow = serviceWorkflow('WhatsApp through capture', 'capture-whatsapp', {
+	name: 'WhatsApp',
+	type: 'n8n-nodes-base.whatsApp',
+	typeVersion: 1.1,
+	credentials: { whatsAppApi: { name: 'WhatsApp account' } },
+	parameters: {
+		resource: 'message',
+		operation: 'send',
+		phoneNumberId: '109876543210',
+		recipientPhoneNumber: '={{ $json.body.to }}',
+		messageType: 'text',
+		textBody: '={{ $json.body.text }}',
+		additionalFields: {},
+	},
+});
+
 let capture: HttpsCapture;
 let n8n: N8nInstance;
 
@@ -84,8 +135,20 @@ beforeAll(async () => {
 	capture = await startHttpsCapture();
 	n8n = await startN8n({
 		env: capture.proxyEnv(),
-		credentials: [{ name: 'Slack bot', type: 'slackApi', data: { accessToken: SLACK_TOKEN } }],
-		workflows: [slackWorkflow, httpRequestWorkflow],
+		credentials: [
+			{ name: 'Slack bot', type: 'slackApi', data: { accessToken: SLACK_TOKEN } },
+			{
+				name: 'Gmail account',
+				type: 'gmailOAuth2',
+				data: {
+					clientId: 'e2e-client.apps.googleusercontent.com',
+					clientSecret: 'e2e-client-secret',
+					oauthTokenData: { access_token: 'ya29.e2e-access', refresh_token: '1//e2e-refresh', token_type: 'Bearer', expires_in: 3599 },
+				},
+			},
+			{ name: 'WhatsApp account', type: 'whatsAppApi', data: { accessToken: 'EAAG-e2e-whatsapp', businessAccountId: '1122334455' } },
+		],
+		workflows: [slackWorkflow, httpRequestWorkflow, gmailWorkflow, whatsappWorkflow],
 	});
 }, 15 * 60_000);
 
@@ -121,5 +184,36 @@ test("n8n's HTTP Request node reaches graph.facebook.com through the capture and
 
 	expect(res.status).toBe(200);
 	expect(res.body).toMatchObject({ messaging_product: 'whatsapp', contacts: [{ input: '+15550001111', wa_id: '15550001111' }] });
+	expect(res.body.messages[0].id).toMatch(/^wamid\./);
+}, 60_000);
+
+test("n8n's Gmail node sends the mail through gmail.googleapis.com with the OAuth token and returns Gmail's message id", async () => {
+	const res = await n8n.webhook('POST', 'capture-gmail', { to: 'ops@example.com', text: 'Plate KA01AB1234 is on the watchlist' });
+
+	const sends = capture.requests.filter((r) => /\/gmail\/v1\/users\/me\/messages\/send$/.test(r.path.split('?')[0]));
+	expect(sends).toHaveLength(1);
+	expect(sends[0].headers.authorization).toBe('Bearer ya29.e2e-access');
+	// Gmail takes the RFC 822 message base64url-encoded in "raw".
+	const raw = Buffer.from(String((sends[0].body as { raw: string }).raw), 'base64url').toString('utf8');
+	expect(raw).toMatch(/^To: ops@example\.com/m);
+	expect(raw).toMatch(/^Subject: Plate alert/m);
+	expect(raw).toContain('Plate KA01AB1234 is on the watchlist');
+
+	expect(res.status).toBe(200);
+	expect(res.body).toMatchObject({ labelIds: ['SENT'] });
+	expect(res.body.id).toEqual(expect.any(String));
+}, 60_000);
+
+test("n8n's WhatsApp node sends a text through the WhatsApp Cloud API with the access token", async () => {
+	const res = await n8n.webhook('POST', 'capture-whatsapp', { to: '+15550002222', text: 'Gate 2: KA01AB1234' });
+
+	const sends = capture.requests.filter((r) => r.host === 'graph.facebook.com' && r.path.endsWith('/109876543210/messages'));
+	expect(sends).toHaveLength(1);
+	expect(sends[0].headers.authorization).toBe('Bearer EAAG-e2e-whatsapp');
+	// The node sends the number in international format without its "+".
+	expect(sends[0].body).toMatchObject({ messaging_product: 'whatsapp', to: '15550002222', type: 'text', text: { body: 'Gate 2: KA01AB1234' } });
+
+	expect(res.status).toBe(200);
+	expect(res.body).toMatchObject({ messaging_product: 'whatsapp', contacts: [{ input: '15550002222', wa_id: '15550002222' }] });
 	expect(res.body.messages[0].id).toMatch(/^wamid\./);
 }, 60_000);
