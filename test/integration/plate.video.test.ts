@@ -3,7 +3,8 @@ import { runInThisContext } from 'node:vm';
 // Jest gives each test file its own Float32Array, but onnxruntime-node builds outputs with Node's: use Node's here too.
 (globalThis as { Float32Array: unknown }).Float32Array = runInThisContext('Float32Array');
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer as httpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -85,8 +86,8 @@ describe('video sources that fail', () => {
 	});
 
 	it('does not let a stream playlist make ffmpeg read local files', async () => {
-		const video = join(generated, 'plates-local-secret.m2ts');
-		mkdirSync(generated, { recursive: true });
+		// A real MPEG-TS segment with the .ts extension HLS expects, kept out of the source tree.
+		const video = join(mkdtempSync(join(tmpdir(), 'plate-hls-')), 'local-secret.ts');
 		execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=gray:s=320x240:d=1', '-c:v', 'libx264', '-f', 'mpegts', video]);
 		const playlist = `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nfile://${video}\n#EXT-X-ENDLIST\n`;
 		const server = httpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl' }).end(playlist));
@@ -94,7 +95,7 @@ describe('video sources that fail', () => {
 		const { port } = server.address() as { port: number };
 		try {
 			await expect(drain(readFrames({ url: `http://127.0.0.1:${port}/live.m3u8` }, { frameTimeoutMs: 5000 }))).rejects.toThrow(
-				/ffmpeg could not read the stream .*(not on whitelist|Invalid data)/,
+				/ffmpeg could not read the stream http:\/\/127\.0\.0\.1:\d+\/live\.m3u8: .*Protocol 'file' not on whitelist/,
 			);
 		} finally {
 			await new Promise((r) => server.close(r));
