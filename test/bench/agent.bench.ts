@@ -2,6 +2,8 @@
 // 5-tool-call task in real n8n by Agent Brain and by n8n's built-in AI Agent when the end-to-end harness can run n8n.
 import { runAgent } from '../../nodes/AgentBrain/engine/loop';
 import type { AgentTool, ChatModel, ChatRequest, ChatResponse } from '../../nodes/AgentBrain/engine/types';
+import { startN8n, type N8nInstance, type WorkflowSpec } from '../e2e/harness';
+import { startFakeOpenAI, type ScriptedReply } from '../fakes/openai';
 
 function percentile(values: number[], p: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -49,9 +51,127 @@ async function loopOverhead(): Promise<{ p50: number; p90: number; runs: number;
 	return { p50: percentile(perIteration, 50), p90: percentile(perIteration, 90), runs, iterationsPerRun };
 }
 
-/** The n8n comparison needs the end-to-end harness (real n8n); its absence is reported, never faked. */
+const TOOL_CALLS = 5;
+const N8N_RUNS = 7;
+const BENCH_OPENAI_KEY = 'sk-bench-key';
+
+/** The fake model's side of the task: call the connected tool until it has answered 5 times, then answer. */
+function fiveToolCallTask(request: { body: any }): ScriptedReply {
+	const messages: any[] = request.body.messages ?? [];
+	const results = messages.filter((m) => m.role === 'tool').length;
+	if (results >= TOOL_CALLS) return { content: `done after ${results} tool calls` };
+	const toolName = request.body.tools?.[0]?.function?.name ?? request.body.tools?.[0]?.name;
+	return { toolCalls: [{ name: toolName, arguments: { input: `step ${results + 1}` } }] };
+}
+
+function benchWorkflows(): WorkflowSpec[] {
+	const webhook = (path: string) => ({
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: `bench-${path}`,
+		parameters: { httpMethod: 'POST', path, responseMode: 'responseNode', options: {} },
+	});
+	const respond = { name: 'Respond to Webhook', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [600, 0], parameters: { respondWith: 'firstIncomingItem', options: {} } };
+	const codeTool = {
+		name: 'Echo Tool',
+		type: '@n8n/n8n-nodes-langchain.toolCode',
+		typeVersion: 1.3,
+		position: [300, 200],
+		parameters: { description: 'Returns its input', language: 'javaScript', jsCode: "return 'echo ' + query;" },
+	};
+	const chain = (agent: string) => ({
+		Webhook: { main: [[{ node: agent, type: 'main', index: 0 }]] },
+		[agent]: { main: [[{ node: 'Respond to Webhook', type: 'main', index: 0 }]] },
+		'Echo Tool': { ai_tool: [[{ node: agent, type: 'ai_tool', index: 0 }]] },
+	});
+	return [
+		{
+			name: 'Bench Agent Brain',
+			nodes: [
+				webhook('bench-agent-brain'),
+				{
+					name: 'Agent Brain',
+					type: 'n8n-nodes-agentic.agentBrain',
+					typeVersion: 1,
+					position: [300, 0],
+					parameters: { task: '={{ $json.body.task }}', model: 'gpt-4o-mini', builtInTools: [] },
+					credentials: { openAiCompatibleAgenticApi: { name: 'Bench OpenAI-compatible' } },
+				},
+				codeTool,
+				respond,
+			],
+			connections: chain('Agent Brain'),
+		},
+		{
+			name: 'Bench n8n AI Agent',
+			nodes: [
+				webhook('bench-n8n-agent'),
+				{
+					name: 'AI Agent',
+					type: '@n8n/n8n-nodes-langchain.agent',
+					typeVersion: 3,
+					position: [300, 0],
+					parameters: { promptType: 'define', text: '={{ $json.body.task }}', options: {} },
+				},
+				{
+					name: 'OpenAI Chat Model',
+					type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+					typeVersion: 1.2,
+					position: [200, 200],
+					parameters: { model: { __rl: true, value: 'gpt-4o-mini', mode: 'list', cachedResultName: 'gpt-4o-mini' }, options: {} },
+					credentials: { openAiApi: { name: 'Bench OpenAI' } },
+				},
+				codeTool,
+				respond,
+			],
+			connections: {
+				...chain('AI Agent'),
+				'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+			},
+		},
+	];
+}
+
+/** Median webhook round trip of the same 5-tool-call task, in one real n8n, by Agent Brain and by n8n's AI Agent. */
 async function n8nComparison(): Promise<{ agentBrainMs: number | null; n8nAgentMs: number | null; note?: string }> {
-	return { agentBrainMs: null, n8nAgentMs: null, note: 'n8n comparison not run: the end-to-end harness was not ready' };
+	const fake = await startFakeOpenAI({ apiKey: BENCH_OPENAI_KEY });
+	fake.setScript(Array.from({ length: 2000 }, () => fiveToolCallTask));
+	let n8n: N8nInstance | undefined;
+	try {
+		n8n = await startN8n({
+			credentials: [
+				{ name: 'Bench OpenAI-compatible', type: 'openAiCompatibleAgenticApi', data: { apiKey: BENCH_OPENAI_KEY, baseUrl: fake.url, organization: '', extraHeaders: '{}' } },
+				{ name: 'Bench OpenAI', type: 'openAiApi', data: { apiKey: BENCH_OPENAI_KEY, url: fake.url, header: false } },
+			],
+			workflows: benchWorkflows(),
+		});
+		const timeOne = async (path: string) => {
+			const before = fake.requests.length;
+			const started = performance.now();
+			const response = await n8n!.webhook('POST', path, { task: 'Call the tool five times, then say done.' });
+			const ms = performance.now() - started;
+			const calls = fake.requests.length - before;
+			if (response.status !== 200 || calls !== TOOL_CALLS + 1) {
+				throw new Error(`${path}: HTTP ${response.status}, ${calls} model calls: ${JSON.stringify(response.body).slice(0, 300)}`);
+			}
+			return ms;
+		};
+		const median = async (path: string) => {
+			for (let i = 0; i < 2; i++) await timeOne(path);
+			const times: number[] = [];
+			for (let i = 0; i < N8N_RUNS; i++) times.push(await timeOne(path));
+			console.log(JSON.stringify({ suite: 'agent', case: path, runs: N8N_RUNS, toolCalls: TOOL_CALLS, msP50: percentile(times, 50), msMin: Math.min(...times) }));
+			return percentile(times, 50);
+		};
+		return { agentBrainMs: await median('bench-agent-brain'), n8nAgentMs: await median('bench-n8n-agent') };
+	} catch (error) {
+		return { agentBrainMs: null, n8nAgentMs: null, note: `n8n comparison failed: ${(error as Error).message.split('\n')[0].slice(0, 400)}` };
+	} finally {
+		await n8n?.stop();
+		await fake.close();
+	}
 }
 
 export async function run(args: string[]): Promise<void> {
