@@ -200,3 +200,15 @@ export async function ensureRuntime(log: (line: string) => void = () => undefine
 		() => log('Another process is installing the n8n runtime; waiting for it...'),
 	);
 }
+
+// `npx tsx test/e2e/runtime.ts` installs the runtime ahead of the tests (CI does this as its own step).
+if (require.main === module) {
+	const started = Date.now();
+	ensureRuntime((line) => console.log(line)).then(
+		(runtime) => console.log(`n8n runtime: ${runtime.dir} (${Math.round((Date.now() - started) / 1000)} s)`),
+		(error: Error) => {
+			console.error(error instanceof SetupError ? `n8n runtime install failed: ${error.message}` : error);
+			process.exit(1);
+		},
+	);
+}
