@@ -1,5 +1,6 @@
 // Conversation memory on disk: windowed by whole turns, kept across restarts, and safe with concurrent writers.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileConversationStore, defaultSessionsDir } from '../../nodes/AgentBrain/engine/memory';
@@ -45,6 +46,26 @@ describe('file conversation memory', () => {
 		expect(turns).toHaveLength(25);
 		expect(turns.map((t) => t[0].content).sort()).toEqual(Array.from({ length: 25 }, (_, n) => `question ${n}`).sort());
 	});
+
+	it('loses no turn when separate processes (n8n workers) write the same session at once', async () => {
+		const script = join(dir, 'writer.ts');
+		const storePath = join(__dirname, '../../nodes/AgentBrain/engine/memory');
+		writeFileSync(
+			script,
+			`import { FileConversationStore } from ${JSON.stringify(storePath)};
+			const [dir, tag] = process.argv.slice(2);
+			(async () => { for (let n = 0; n < 15; n++) await new FileConversationStore(dir).append('shared', [{ role: 'user', content: tag + n }]); })();`,
+		);
+		const sessions = join(dir, 'sessions');
+		const runWriter = (tag: string) =>
+			new Promise<void>((resolve, reject) =>
+				execFile(process.execPath, ['--import', 'tsx', script, sessions, tag], { cwd: join(__dirname, '../..') }, (error) => (error ? reject(error) : resolve())),
+			);
+		await Promise.all([runWriter('a'), runWriter('b'), runWriter('c')]);
+		const turns = await new FileConversationStore(sessions).turns('shared');
+		expect(turns).toHaveLength(45);
+		expect(new Set(turns.map((t) => t[0].content)).size).toBe(45);
+	}, 30_000);
 
 	it('lives under the n8n user folder', () => {
 		expect(defaultSessionsDir({ N8N_USER_FOLDER: '/data/n8n' })).toBe('/data/n8n/.n8n/agentic/sessions');
