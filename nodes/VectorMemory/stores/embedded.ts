@@ -292,20 +292,22 @@ class Namespace {
 		const candRows: number[] = [];
 		const candScores: number[] = [];
 		let minAt = -1;
-		table.scan(query, (row, approx) => {
-			if (!this.alive[row]) return;
-			if (candRows.length === keep && approx <= candScores[minAt]) return;
-			if (filter && !matchesFilter(this.metas[row], filter)) return;
+		const approx = table.scan(query);
+		const alive = this.alive;
+		for (let row = 0; row < table.rows; row++) {
+			const score = approx[row];
+			if (candRows.length === keep && score <= candScores[minAt]) continue;
+			if (!alive[row] || (filter && !matchesFilter(this.metas[row], filter))) continue;
 			if (candRows.length < keep) {
 				candRows.push(row);
-				candScores.push(approx);
+				candScores.push(score);
 				if (candRows.length === keep) minAt = argMin(candScores);
-				return;
+				continue;
 			}
 			candRows[minAt] = row;
-			candScores[minAt] = approx;
+			candScores[minAt] = score;
 			minAt = argMin(candScores);
-		});
+		}
 		const bytes = table.dims * 4;
 		const buffer = Buffer.allocUnsafe(bytes);
 		const exact = candRows.map((row) => {

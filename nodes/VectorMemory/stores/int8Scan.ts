@@ -37,6 +37,7 @@ export class Int8Table {
 	readonly stride: number;
 	rows = 0;
 	scales = new Float32Array(1024);
+	private approx = new Float32Array(0);
 
 	constructor(readonly dims: number) {
 		this.stride = Math.ceil(dims / 16) * 16;
@@ -72,10 +73,12 @@ export class Int8Table {
 	}
 
 	/**
-	 * Calls visit(row, approximateDot) for every row; the approximation is the int8 dot product
-	 * rescaled, within about 1e-3 of the float dot product for unit vectors.
+	 * Approximate dot products of the query with every row: the int8 dot product rescaled, within
+	 * about 1e-3 of the float dot product for unit vectors. The array is reused by the next call.
 	 */
-	scan(query: Float32Array, visit: (row: number, approx: number) => void): void {
+	scan(query: Float32Array): Float32Array {
+		if (this.approx.length < this.rows) this.approx = new Float32Array(Math.max(this.rows, this.approx.length * 2));
+		const approx = this.approx;
 		const q = new Int8Array(this.memory.buffer, 0, this.stride);
 		q.fill(0);
 		const qScale = quantizeInto(query, q);
@@ -84,8 +87,9 @@ export class Int8Table {
 			this.scanFn(VECTOR_BASE + start * this.stride, n, this.stride, 0, QUERY_BYTES);
 			const out = new Int32Array(this.memory.buffer, QUERY_BYTES, n);
 			const scales = this.scales;
-			for (let i = 0; i < n; i++) visit(start + i, out[i] * scales[start + i] * qScale);
+			for (let i = 0; i < n; i++) approx[start + i] = out[i] * scales[start + i] * qScale;
 		}
+		return approx;
 	}
 }
 
