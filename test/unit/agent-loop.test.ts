@@ -319,6 +319,24 @@ describe('agent loop', () => {
 		expect(request.headers['x-title']).toBe('n8n');
 	});
 
+	it('asks OpenAI itself for max_completion_tokens, which its newer models require', async () => {
+		const sent: Array<{ url: string; body: any }> = [];
+		const openAi = new OpenAiChatModel({
+			apiKey: KEY,
+			model: 'o4-mini',
+			maxTokens: 50,
+			transport: async (request) => {
+				sent.push({ url: request.url, body: request.body });
+				return { status: 200, headers: {}, body: { choices: [{ message: { role: 'assistant', content: 'ok' } }], usage: { prompt_tokens: 1, completion_tokens: 1 } } };
+			},
+		});
+		const result = await runAgent({ model: openAi, task: 'hi' });
+		expect(result.answer).toBe('ok');
+		expect(sent[0].url).toBe('https://api.openai.com/v1/chat/completions');
+		expect(sent[0].body.max_completion_tokens).toBe(50);
+		expect(sent[0].body.max_tokens).toBeUndefined();
+	});
+
 	it('stops a model that ignores the abort signal at the time limit', async () => {
 		const hanging: ChatModel = { complete: () => new Promise(() => undefined) };
 		const result = await runAgent({ model: hanging, task: 'x', timeoutMs: 100 });
