@@ -1,7 +1,7 @@
 // The agent loop and its guards, driven turn by turn by the scripted OpenAI fake over real HTTP.
 import { AgenticError } from '../../nodes/shared/errors';
 import { runAgent, type AgentRunOptions } from '../../nodes/AgentBrain/engine/loop';
-import { OpenAiChatModel } from '../../nodes/AgentBrain/engine/model';
+import { OpenAiChatModel, parseCompletion } from '../../nodes/AgentBrain/engine/model';
 import { traceToMarkdown } from '../../nodes/AgentBrain/engine/trace';
 import type { AgentTool, ChatModel } from '../../nodes/AgentBrain/engine/types';
 import { startFakeOpenAI, type FakeOpenAI, type Responder } from '../fakes/openai';
@@ -228,6 +228,34 @@ describe('agent loop', () => {
 		const result = await run({});
 		expect(result.answer).toBe('made it');
 		expect(fake.requests).toHaveLength(3);
+	});
+
+	it('retries a model call that timed out', async () => {
+		fake.setScript([{ content: 'too slow', delayMs: 600 }, { content: 'in time' }]);
+		const result = await runAgent({ model: model({ timeoutMs: 150 }), task: 'hi' });
+		expect(result.answer).toBe('in time');
+		expect(fake.requests).toHaveLength(2);
+	});
+
+	it('pairs tool results with calls that came without an id (some local servers)', async () => {
+		fake.setScript([
+			(request) => ({ toolCalls: [{ name: 'lookup', arguments: { q: String(request.body.messages.length) } }] }),
+			{ content: 'ok' },
+		]);
+		const tool = echoTool();
+		// The fake always sends ids; a server that sends none is simulated by dropping them on the way in.
+		const noIds: ChatModel = {
+			async complete(request) {
+				const response = await model().complete(request);
+				const message = { ...response.message, tool_calls: response.message.tool_calls?.map((c) => ({ ...c, id: '' })) };
+				return parseCompletion({ choices: [{ message }], usage: {} });
+			},
+		};
+		const result = await runAgent({ model: noIds, task: 'x', tools: [tool] });
+		expect(result.answer).toBe('ok');
+		const [assistant, toolMessage] = fake.requests[1].body.messages.slice(-2);
+		expect(assistant.tool_calls[0].id).toMatch(/^call_[0-9a-f]{12}_0$/);
+		expect(toolMessage.tool_call_id).toBe(assistant.tool_calls[0].id);
 	});
 
 	it('gives a clear error when the server keeps failing', async () => {

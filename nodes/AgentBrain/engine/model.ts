@@ -1,4 +1,5 @@
 // Chat completions over plain HTTP against OpenAI or any server that speaks its API (Ollama, vLLM, LM Studio, OpenRouter, Groq).
+import { randomUUID } from 'node:crypto';
 import { AgenticError, redactSecrets } from '../../shared/errors';
 import { fetchTransport, requestWithRetry, type HttpTransport, type RetryOptions } from '../../shared/http';
 import type { AssistantMessage, ChatModel, ChatRequest, ChatResponse, ToolCallRequest } from './types';
@@ -145,7 +146,9 @@ export function parseCompletion(body: unknown): ChatResponse {
 	list.forEach((call, i) => {
 		const fn = call?.function ?? {};
 		const args = typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {});
-		toolCalls.push({ id: typeof call.id === 'string' && call.id ? call.id : `call_${i}`, type: 'function', function: { name: String(fn.name ?? ''), arguments: args } });
+		// Some local servers send no id; results must still pair with their call across the whole conversation.
+		const id = typeof call.id === 'string' && call.id ? call.id : `call_${randomUUID().replace(/-/g, '').slice(0, 12)}_${i}`;
+		toolCalls.push({ id, type: 'function', function: { name: String(fn.name ?? ''), arguments: args } });
 	});
 	const message: AssistantMessage = { role: 'assistant', content: typeof raw.content === 'string' ? raw.content : null };
 	if (toolCalls.length > 0) message.tool_calls = toolCalls;
