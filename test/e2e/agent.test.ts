@@ -115,6 +115,19 @@ describe('Agent Brain in n8n', () => {
 		expect(text).not.toContain(TAVILY_KEY);
 	});
 
+	it('tests the OpenAI-compatible API credential by listing models, and reports a wrong key', async () => {
+		const data = { apiKey: OPENAI_KEY, baseUrl: openai.url, organization: '', extraHeaders: '{"X-Title":"n8n"}' };
+		const test = (apiKey: string) =>
+			n8n.rest('POST', '/credentials/test', {
+				credentials: { id: n8n.credentialIds['Fake OpenAI'], name: 'Fake OpenAI', type: 'openAiCompatibleAgenticApi', data: { ...data, apiKey } },
+			});
+		expect(await test(OPENAI_KEY)).toMatchObject({ status: 'OK' });
+		const modelsCall = openai.requests.filter((r) => r.path === '/v1/models').at(-1);
+		expect(modelsCall?.headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
+		expect(modelsCall?.headers['x-title']).toBe('n8n');
+		expect(await test('sk-wrong')).toMatchObject({ status: 'Error' });
+	});
+
 	it('calls n8n\'s Code Tool connected to its Tool input and uses the result, Hebrew intact', async () => {
 		openai.setScript([
 			(request) => ({ toolCalls: [{ name: request.body.tools[0].function.name, arguments: { input: 'שלום abc' } }] }),
