@@ -273,8 +273,15 @@ function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, 
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	const clean = (text: string | undefined) => (text === undefined ? undefined : redactSecrets(text, secrets));
 	if (isAgenticError(error)) {
-		const message = clean(error.message) ?? 'Vector Memory failed';
-		const description = clean(error.description);
+		let message = clean(error.message) ?? 'Vector Memory failed';
+		let description = clean(error.description);
+		const cut = message.indexOf(': ');
+		if (error.kind === 'upstream' && error.httpStatus === undefined && cut > 0) {
+			// n8n swaps any message mentioning ECONNREFUSED & co. for a generic one that names no service:
+			// keep "<Service> could not be reached" as the message and move the network detail to the description.
+			description = `${message.slice(cut + 2)}. ${description ?? ''}`.trim();
+			message = message.slice(0, cut);
+		}
 		if (error.kind === 'invalid_input') {
 			return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 		}

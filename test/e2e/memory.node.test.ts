@@ -65,6 +65,19 @@ const statsWorkflow = webhookWorkflow('Memory stats', 'memory-stats', [
 	{ name: 'Count', type: MEMORY, typeVersion: 1, position: [200, 0], parameters: { backend: 'embedded', operation: 'stats', namespace: 'e2e' } },
 ]);
 
+const downWorkflow = webhookWorkflow('Memory down', 'memory-down', [
+	{ name: 'Split Namespaces', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.namespaces', include: 'noOtherFields' } },
+	{
+		name: 'Count Remote',
+		type: MEMORY,
+		typeVersion: 1,
+		position: [400, 0],
+		credentials: { qdrantAgenticApi: { name: 'Dead Qdrant' } },
+		onError: 'continueRegularOutput',
+		parameters: { backend: 'qdrant', operation: 'stats', namespace: '={{ $json.namespace }}' },
+	},
+]);
+
 describe('Vector Memory node in n8n', () => {
 	let n8n: N8nInstance;
 	let openai: FakeOpenAI;
@@ -72,8 +85,12 @@ describe('Vector Memory node in n8n', () => {
 	beforeAll(async () => {
 		openai = await startFakeOpenAI({ embeddingDims: 64 });
 		n8n = await startN8n({
-			credentials: [{ name: 'Fake OpenAI', type: 'openAiCompatibleAgenticApi', data: { apiKey: 'sk-test-key', baseUrl: openai.url } }],
-			workflows: [insertWorkflow, queryWorkflow, statsWorkflow],
+			credentials: [
+				{ name: 'Fake OpenAI', type: 'openAiCompatibleAgenticApi', data: { apiKey: 'sk-test-key', baseUrl: openai.url } },
+				// Port 9 (discard) on loopback: nothing listens there, so every call is refused.
+				{ name: 'Dead Qdrant', type: 'qdrantAgenticApi', data: { url: 'http://127.0.0.1:9', apiKey: 'qdrant-secret-key' } },
+			],
+			workflows: [insertWorkflow, queryWorkflow, statsWorkflow, downWorkflow],
 		});
 	}, 600_000);
 	afterAll(async () => {
@@ -119,4 +136,13 @@ describe('Vector Memory node in n8n', () => {
 		const execution = await n8n.lastExecution(n8n.workflowIds['Memory query']);
 		expect(nodeOutput(execution, 'Recall')[0].error).toMatch(/year/);
 	}, 60_000);
+
+	it('reports a backend that is down on every item and goes on under Continue On Fail', async () => {
+		const response = await n8n.webhook('POST', 'memory-down', { namespaces: [{ namespace: 'one' }, { namespace: 'two' }] });
+		expect(response.body).toHaveLength(2);
+		for (const item of response.body) {
+			expect(item.error).toMatch(/Qdrant could not be reached/);
+			expect(JSON.stringify(item)).not.toContain('qdrant-secret-key');
+		}
+	}, 90_000);
 });

@@ -1,0 +1,81 @@
+// How each Vector Memory backend fails: a server that is down, a refused key, a dimension mismatch — clear errors naming what to fix.
+import { createServer, type AddressInfo } from 'node:net';
+import { VectorMemory } from '../../nodes/VectorMemory/memory';
+import { ChromaStore } from '../../nodes/VectorMemory/stores/chroma';
+import { PgVectorStore } from '../../nodes/VectorMemory/stores/pgvector';
+import { PineconeStore } from '../../nodes/VectorMemory/stores/pinecone';
+import { QdrantStore } from '../../nodes/VectorMemory/stores/qdrant';
+import { startFakePinecone } from '../fakes/pinecone';
+import { startFakeQdrant } from '../fakes/qdrant';
+
+/** A port nothing listens on: bound, then released. */
+async function deadPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+/** Embeds every text as the same unit vector of `dims` dimensions: only the size matters here. */
+const fixedEmbedder = (dims: number) => ({ embed: async (texts: string[]) => texts.map(() => [1, ...new Array<number>(dims - 1).fill(0)]) });
+
+const noWait = { retries: 1, sleep: async () => undefined };
+const record = { id: 'a', vector: [1, 0, 0], text: 'a', metadata: {} };
+
+describe('Vector Memory backends that are down', () => {
+	it.each([
+		['Qdrant', (port: number) => new QdrantStore({ baseUrl: `http://127.0.0.1:${port}`, retry: noWait }), 'Qdrant (Agentic) API'],
+		['Chroma', (port: number) => new ChromaStore({ baseUrl: `http://127.0.0.1:${port}`, retry: noWait }), 'Chroma (Agentic) API'],
+		['Pinecone', (port: number) => new PineconeStore({ indexHost: `http://127.0.0.1:${port}`, apiKey: 'pc-key-1234', retry: noWait }), 'Pinecone (Agentic) API'],
+	])('%s: says it could not be reached and which credential holds the address', async (service, make, credential) => {
+		const store = make(await deadPort());
+		const error = await store.insert('ns', [record]).catch((e) => e);
+		expect(error.message).toMatch(new RegExp(`${service} could not be reached after 2 tries`));
+		expect(error.description).toContain(credential);
+	});
+
+	it('Postgres: names the address it could not reach and the credential', async () => {
+		const port = await deadPort();
+		const store = new PgVectorStore({ connection: { host: '127.0.0.1', port, user: 'postgres', password: 'pw-secret-42', connectionTimeoutMillis: 2000 } });
+		const error = await store.stats('ns').catch((e) => e);
+		await store.close();
+		expect(error.message).toMatch(new RegExp(`Postgres could not be reached at 127.0.0.1:${port}`));
+		expect(error.description).toContain('Postgres pgvector (Agentic)');
+		expect(error.message).not.toContain('pw-secret-42');
+	});
+});
+
+describe('Vector Memory backends that refuse the key', () => {
+	it('Qdrant and Pinecone name their credential and never show the key', async () => {
+		const qdrant = await startFakeQdrant({ apiKey: 'right-key' });
+		const pinecone = await startFakePinecone({ apiKey: 'right-key', dimension: 3 });
+		try {
+			for (const store of [
+				new QdrantStore({ baseUrl: qdrant.url, apiKey: 'wrong-key-qd' }),
+				new PineconeStore({ indexHost: pinecone.url, apiKey: 'wrong-key-pc' }),
+			]) {
+				const error = await store.stats('ns').catch((e) => e);
+				expect(error.kind).toBe('auth');
+				expect(error.description).toMatch(/(Qdrant|Pinecone) \(Agentic\) API/);
+				expect(`${error.message} ${error.description}`).not.toMatch(/wrong-key/);
+			}
+		} finally {
+			await qdrant.close();
+			await pinecone.close();
+		}
+	});
+});
+
+describe('A Pinecone index of another dimension', () => {
+	it('is refused before anything is sent, naming both sizes', async () => {
+		const pinecone = await startFakePinecone({ dimension: 64 });
+		try {
+			const memory = new VectorMemory(new PineconeStore({ indexHost: pinecone.url, apiKey: 'k-123' }), fixedEmbedder(32));
+			await expect(memory.upsert('ns', [{ text: 'hello' }], { chunkSize: 100, chunkOverlap: 0 })).rejects.toThrow(/32 dimensions.*64 dimensions/);
+			expect(pinecone.requests.filter((r) => r.path === '/vectors/upsert')).toHaveLength(0);
+		} finally {
+			await pinecone.close();
+		}
+	});
+});
