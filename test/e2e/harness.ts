@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { cachedNodesDir } from './communityPackage';
-import { ensureRuntime, SetupError, type N8nRuntime } from './runtime';
+import { ensureRuntime, type N8nRuntime } from './runtime';
 
 export const DEFAULT_OWNER = { email: 'owner@example.com', password: 'Agentic-Owner-2026' };
 
@@ -379,7 +379,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	const client = new N8nClient(url);
 	const fail = async (error: unknown): Promise<never> => {
 		await stopProcessGroup(child).catch(() => undefined);
-		const message = error instanceof SetupError ? error.message : (error as Error).message;
+		const message = (error as Error).message;
 		throw new Error(`${message}\n--- n8n log (${logFile}) ---\n${tail(logFile)}`);
 	};
 
