@@ -1,6 +1,8 @@
 // The ready-to-import workflows in workflows/, each run end to end in one real n8n: OpenAI and Tavily are local fakes,
 // Gmail, Slack and WhatsApp are answered by the HTTPS capture, plates are read from real photos with the real models.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { startHttpsCapture, type CapturedRequest, type HttpsCapture } from '../fakes/httpsCapture';
@@ -45,6 +47,9 @@ plateNode.parameters = {
 };
 const GUARD_PHONE = '+15550000000';
 
+/** WhatsApp media uploads answer with the media id, as the Cloud API does; everything else gets the capture's default. */
+const whatsAppMedia = (request: CapturedRequest) => (/^\/v[\d.]+\/[^/]+\/media$/.test(request.path.split('?')[0]) ? { body: { id: '1013859600285441' } } : undefined);
+
 let capture: HttpsCapture;
 let openai: FakeOpenAI;
 let tavily: FakeTavily;
@@ -54,8 +59,7 @@ beforeAll(async () => {
 	capture = await startHttpsCapture();
 	openai = await startFakeOpenAI({ apiKey: OPENAI_KEY, embeddingDims: 64 });
 	tavily = await startFakeTavily({ apiKey: TAVILY_KEY });
-	// WhatsApp media uploads answer with the media id, as the Cloud API does; everything else gets the capture's default.
-	capture.setHandler((request) => (/^\/v[\d.]+\/[^/]+\/media$/.test(request.path.split('?')[0]) ? { body: { id: '1013859600285441' } } : undefined));
+	capture.setHandler(whatsAppMedia);
 	n8n = await startN8n({
 		env: capture.proxyEnv(),
 		credentials: [
@@ -192,13 +196,13 @@ describe('Research agent → email', () => {
 
 describe('Weekly digest → Slack', () => {
 	/** Runs the scheduled workflow once, as "Execute workflow" in the editor does, and waits for it to finish. */
-	async function runDigestOnce() {
+	async function runDigestOnce(expectedStatus = 'success') {
 		const workflowId = n8n.workflowIds[digest.name];
 		const before = (await n8n.executions(workflowId)).map((e) => Number(e.id));
 		const started = await n8n.rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom: { name: 'Every Monday 08:00' } });
 		expect(started.executionId).toBeDefined();
 		const execution = await n8n.lastExecution(workflowId, { after: String(Math.max(0, ...before)), timeoutMs: 60_000 });
-		expect(execution.status).toBe('success');
+		expect(execution.status).toBe(expectedStatus);
 		return execution;
 	}
 
@@ -256,6 +260,18 @@ describe('Weekly digest → Slack', () => {
 		for (const url of urlsIn(firstDigest)) expect(secondText).not.toContain(url);
 		expect(firstText + secondText).not.toMatch(/n8n/i);
 	}, 180_000);
+
+	it('fails the run with Slack\'s own reason when Slack rejects the bot token', async () => {
+		capture.setHandler((request) => (request.host === 'slack.com' ? { body: { ok: false, error: 'invalid_auth' } } : undefined));
+		openai.setScript([{ content: '• Nothing new this week.' }]);
+		try {
+			const execution = await runDigestOnce('error');
+			expect(execution.data.resultData.lastNodeExecuted).toBe('Post to Slack');
+			expect(execution.data.resultData.error?.message).toMatch(/invalid_auth/);
+		} finally {
+			capture.setHandler(whatsAppMedia);
+		}
+	}, 120_000);
 });
 
 describe('Camera → plate → WhatsApp', () => {
@@ -371,6 +387,49 @@ describe('Camera → plate → WhatsApp', () => {
 		const logged = await sightings();
 		expect(logged).toHaveLength(2);
 		expect(logged.find((row) => row.stolen === true)).toMatchObject({ camera: 'gate-2', plates: '5AU5341', reason: 'Listed as stolen: white sedan, reported 2026-11-20' });
+	}, 120_000);
+
+	itWithPlates('on a stolen plate in a video clip, sends the guard a WhatsApp text (a clip has no annotated photo)', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'camera-clip-'));
+		try {
+			const clip = join(dir, 'clip.mp4');
+			execFileSync('ffmpeg', ['-loglevel', 'error', '-loop', '1', '-i', join(fixtures, 'plates/misc/fast-alpr_test_image.png'), '-t', '1', '-r', '5', '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2', '-pix_fmt', 'yuv420p', clip]);
+			scriptPlateModel();
+			const sentBefore = capture.requests.length;
+			const res = await postPhoto(readFileSync(clip), 'video/mp4', auth, 'gate-3');
+			expect(res.status).toBe(200);
+			expect(res.body).toMatchObject({ found: true, stolen: true, plates: ['5AU5341'], alertSent: true });
+			const toWhatsApp = capture.requests.slice(sentBefore).filter((r) => r.host === 'graph.facebook.com');
+			expect(toWhatsApp.map((r) => r.path.replace(/^\/v[\d.]+/, ''))).toEqual(['/YOUR_PHONE_NUMBER_ID/messages']);
+			const body = toWhatsApp[0].body as { type: string; text: { body: string } };
+			expect(body.type).toBe('text');
+			expect(body.text.body).toContain('Stolen vehicle: 5AU5341');
+			expect(body.text.body).toContain('Camera: gate-3');
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	}, 120_000);
+
+	itWithPlates('answers 502 when WhatsApp refuses the alert, and still logs the sighting', async () => {
+		capture.setHandler((request) =>
+			request.host === 'graph.facebook.com' && request.path.endsWith('/messages')
+				? { status: 401, body: { error: { message: 'Error validating access token: Session has expired.', type: 'OAuthException', code: 190, fbtrace_id: 'AbCdEf123' } } }
+				: whatsAppMedia(request),
+		);
+		scriptPlateModel();
+		const logged = (await sightings()).length;
+		try {
+			const res = await postPhoto(photo(), 'image/png', auth, 'gate-4');
+			expect(res.status).toBe(502);
+			expect(res.body).toMatchObject({ found: true, stolen: true, plate: '5AU5341', alertSent: false });
+			expect(res.body.error).toMatch(/^The WhatsApp alert could not be sent: /);
+			expect(JSON.stringify(res.body)).not.toContain(WHATSAPP_TOKEN);
+		} finally {
+			capture.setHandler(whatsAppMedia);
+		}
+		const rows = await sightings();
+		expect(rows).toHaveLength(logged + 1);
+		expect(rows.find((row) => row.camera === 'gate-4')).toMatchObject({ plates: '5AU5341', stolen: true });
 	}, 120_000);
 
 	itWithPlates('answers a photo with no plate clearly, without asking the model or alerting anyone', async () => {
