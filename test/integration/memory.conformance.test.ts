@@ -301,3 +301,59 @@ describe.each(backends)('Vector Memory on the $name backend', (backend) => {
 		await expect(memory.query('badfilter', 'cat', { filter: { year: { $gt: 'soon' } } })).rejects.toThrow(/field "year"/);
 	});
 });
+
+describe('pgvector specifics', () => {
+	let server: { port: number; child: ChildProcess };
+	const stores: PgVectorStore[] = [];
+	const open = (tableName: string, distance: 'cosine' | 'euclidean' | 'innerProduct') => {
+		const store = new PgVectorStore({
+			connection: { host: '127.0.0.1', port: server.port, user: 'postgres', password: 'postgres', database: 'postgres', max: 1 },
+			tableName,
+			distance,
+		});
+		stores.push(store);
+		return store;
+	};
+	beforeAll(async () => {
+		server = await startPostgres();
+	}, 60_000);
+	afterAll(async () => {
+		for (const store of stores) await store.close();
+		server.child.kill('SIGKILL');
+	});
+
+	const records = [
+		{ id: 'near', vector: [1, 0.1, 0], text: 'near', metadata: {} },
+		{ id: 'long', vector: [3, 0, 0], text: 'long', metadata: {} },
+		{ id: 'far', vector: [0, 1, 0], text: 'far', metadata: {} },
+	];
+
+	it('creates its table with an HNSW index for the chosen distance', async () => {
+		const store = open('pg_cosine', 'cosine');
+		await store.insert('ns', records);
+		const { Client } = await import('pg');
+		const client = new Client({ host: '127.0.0.1', port: server.port, user: 'postgres', password: 'postgres', database: 'postgres' });
+		await client.connect();
+		const { rows } = await client.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'pg_cosine'`);
+		await client.end();
+		expect(rows.map((r) => r.indexdef).join('\n')).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
+	});
+
+	it('ranks by cosine, Euclidean distance or inner product, with scores that say so', async () => {
+		const query = { vector: [1, 0, 0], topK: 3 };
+		const cosine = await open('pg_cos2', 'cosine').insert('ns', records).then(() => stores.at(-1)!.search('ns', query));
+		expect(cosine.map((h) => h.id)).toEqual(['long', 'near', 'far']);
+		expect(cosine[0].score).toBeCloseTo(1, 5);
+		const l2 = await open('pg_l2', 'euclidean').insert('ns', records).then(() => stores.at(-1)!.search('ns', query));
+		expect(l2.map((h) => h.id)).toEqual(['near', 'far', 'long']);
+		expect(l2[0].score).toBeCloseTo(1 / (1 + 0.1), 5);
+		const ip = await open('pg_ip', 'innerProduct').insert('ns', records).then(() => stores.at(-1)!.search('ns', query));
+		expect(ip.map((h) => h.id)).toEqual(['long', 'near', 'far']);
+		expect(ip[0].score).toBeCloseTo(3, 5);
+	});
+
+	it('rejects a table name that is not a plain identifier', () => {
+		expect(() => open('drop table; --', 'cosine')).toThrow(/Invalid table name/);
+	});
+});
+
