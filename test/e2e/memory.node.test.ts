@@ -78,6 +78,22 @@ const downWorkflow = webhookWorkflow('Memory down', 'memory-down', [
 	},
 ]);
 
+const manageWorkflow = webhookWorkflow('Memory manage', 'memory-manage', [
+	{ name: 'Split Docs', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.docs', include: 'noOtherFields' } },
+	{
+		name: 'Store Keyed',
+		type: MEMORY,
+		typeVersion: 1,
+		position: [400, 0],
+		credentials,
+		parameters: { backend: 'embedded', operation: 'insert', namespace: 'manage', textField: 'body', idField: 'key', metadataFields: '' },
+	},
+	{ name: 'Forget One', type: MEMORY, typeVersion: 1, position: [600, 0], parameters: { backend: 'embedded', operation: 'delete', namespace: 'manage', ids: 'k1, missing' } },
+	{ name: 'Count Left', type: MEMORY, typeVersion: 1, position: [800, 0], parameters: { backend: 'embedded', operation: 'stats', namespace: 'manage' } },
+	{ name: 'Clear All', type: MEMORY, typeVersion: 1, position: [1000, 0], parameters: { backend: 'embedded', operation: 'clear', namespace: 'manage' } },
+	{ name: 'Count After Clear', type: MEMORY, typeVersion: 1, position: [1200, 0], parameters: { backend: 'embedded', operation: 'stats', namespace: 'manage' } },
+]);
+
 describe('Vector Memory node in n8n', () => {
 	let n8n: N8nInstance;
 	let openai: FakeOpenAI;
@@ -90,7 +106,7 @@ describe('Vector Memory node in n8n', () => {
 				// Port 9 (discard) on loopback: nothing listens there, so every call is refused.
 				{ name: 'Dead Qdrant', type: 'qdrantAgenticApi', data: { url: 'http://127.0.0.1:9', apiKey: 'qdrant-secret-key' } },
 			],
-			workflows: [insertWorkflow, queryWorkflow, statsWorkflow, downWorkflow],
+			workflows: [insertWorkflow, queryWorkflow, statsWorkflow, downWorkflow, manageWorkflow],
 		});
 	}, 600_000);
 	afterAll(async () => {
@@ -145,4 +161,19 @@ describe('Vector Memory node in n8n', () => {
 			expect(JSON.stringify(item)).not.toContain('qdrant-secret-key');
 		}
 	}, 90_000);
+
+	it('uses the ID field, deletes by ID and clears a namespace', async () => {
+		const response = await n8n.webhook('POST', 'memory-manage', {
+			docs: [
+				{ key: 'k1', body: 'First note', owner: 'ana' },
+				{ key: 'k2', body: 'Second note', owner: 'bo' },
+			],
+		});
+		expect(response.body).toEqual([{ namespace: 'manage', count: 0, dimensions: null }]);
+		const execution = await n8n.lastExecution(n8n.workflowIds['Memory manage']);
+		expect(nodeOutput(execution, 'Store Keyed')).toEqual([expect.objectContaining({ ids: ['k1', 'k2'], chunks: 2 })]);
+		expect(nodeOutput(execution, 'Forget One')).toEqual([{ namespace: 'manage', deleted: 1 }]);
+		expect(nodeOutput(execution, 'Count Left')).toEqual([{ namespace: 'manage', count: 1, dimensions: 64 }]);
+		expect(nodeOutput(execution, 'Clear All')).toEqual([{ namespace: 'manage', cleared: true }]);
+	}, 60_000);
 });
