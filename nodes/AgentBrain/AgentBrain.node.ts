@@ -71,7 +71,7 @@ function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
-function toJson(result: AgentResult, withMarkdown: boolean, sessionId: string): IDataObject {
+function toJson(result: AgentResult, trace: 'none' | 'json' | 'json+markdown', sessionId: string): IDataObject {
 	const json: IDataObject = {
 		answer: result.answer,
 		stopReason: result.stopReason,
@@ -84,8 +84,8 @@ function toJson(result: AgentResult, withMarkdown: boolean, sessionId: string): 
 	if ('data' in result) json.data = result.data as IDataObject;
 	if (result.dataErrors) json.dataErrors = result.dataErrors;
 	if (sessionId) json.sessionId = sessionId;
-	json.trace = result.trace as unknown as IDataObject[];
-	if (withMarkdown) json.traceMarkdown = traceToMarkdown(result.trace);
+	if (trace !== 'none') json.trace = result.trace as unknown as IDataObject[];
+	if (trace === 'json+markdown') json.traceMarkdown = traceToMarkdown(result.trace);
 	return json;
 }
 
@@ -182,7 +182,9 @@ export class AgentBrain implements INodeType {
 					secrets: [apiKey, tavilyKey, ...Object.values(extraHeaders)],
 				});
 				if (sessionId) await store.append(sessionId, result.turn);
-				output.push({ json: toJson(result, options.traceMarkdown === true, sessionId), pairedItem: { item: i } });
+				// As another agent's tool, the result is read by a model: the trace would only cost it tokens.
+				const trace = !hasToolInput ? 'none' : options.traceMarkdown === true ? 'json+markdown' : 'json';
+				output.push({ json: toJson(result, trace, sessionId), pairedItem: { item: i } });
 			} catch (error) {
 				const nodeError = toNodeError(this, error, i);
 				if (this.continueOnFail()) {

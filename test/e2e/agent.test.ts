@@ -1,6 +1,6 @@
 // Agent Brain inside a real n8n: a webhook workflow searching the web through Tavily, and a workflow where n8n's own Code Tool is called.
 import { startN8n, nodeOutput, type N8nInstance, type WorkflowSpec } from './harness';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
+import { startFakeOpenAI, type FakeOpenAI, type Responder } from '../fakes/openai';
 import { startFakeTavily, type FakeTavily } from '../fakes/tavily';
 
 const OPENAI_KEY = 'sk-e2e-openai-key';
@@ -75,6 +75,49 @@ const codeToolWorkflow: WorkflowSpec = {
 	connections: { ...mainChain, 'Reverse Text': { ai_tool: [[{ node: 'Agent Brain', type: 'ai_tool', index: 0 }]] } },
 };
 
+/** n8n's own AI Agent with Agent Brain connected as one of its tools: one agent delegating to another. */
+const subAgentWorkflow: WorkflowSpec = {
+	name: 'n8n AI Agent delegating to Agent Brain',
+	nodes: [
+		webhookNode('agent-as-tool'),
+		{
+			name: 'AI Agent',
+			type: '@n8n/n8n-nodes-langchain.agent',
+			typeVersion: 3,
+			position: [300, 0],
+			parameters: { promptType: 'define', text: '={{ $json.body.task }}', options: {} },
+		},
+		{
+			name: 'OpenAI Chat Model',
+			type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+			typeVersion: 1.2,
+			position: [200, 200],
+			parameters: { model: { __rl: true, value: 'gpt-4o-mini', mode: 'list', cachedResultName: 'gpt-4o-mini' }, options: {} },
+			credentials: { openAiApi: { name: 'Fake OpenAI (n8n)' } },
+		},
+		{
+			name: 'Research Agent',
+			type: 'n8n-nodes-agentic.agentBrainTool',
+			typeVersion: 1,
+			position: [400, 200],
+			parameters: {
+				task: "={{ $fromAI('task', 'The question for the research agent', 'string') }}",
+				model: 'gpt-4o-mini',
+				systemMessage: 'You are the research agent.',
+				builtInTools: [],
+			},
+			credentials: { openAiCompatibleAgenticApi: { name: 'Fake OpenAI' } },
+		},
+		respondNode,
+	],
+	connections: {
+		Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+		'AI Agent': { main: [[{ node: 'Respond to Webhook', type: 'main', index: 0 }]] },
+		'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+		'Research Agent': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+	},
+};
+
 beforeAll(async () => {
 	openai = await startFakeOpenAI({ apiKey: OPENAI_KEY });
 	tavily = await startFakeTavily({ apiKey: TAVILY_KEY });
@@ -82,8 +125,9 @@ beforeAll(async () => {
 		credentials: [
 			{ name: 'Fake OpenAI', type: 'openAiCompatibleAgenticApi', data: { apiKey: OPENAI_KEY, baseUrl: openai.url, organization: '', extraHeaders: '{}' } },
 			{ name: 'Fake Tavily', type: 'tavilyAgenticApi', data: { apiKey: TAVILY_KEY, baseUrl: tavily.url } },
+			{ name: 'Fake OpenAI (n8n)', type: 'openAiApi', data: { apiKey: OPENAI_KEY, url: openai.url, header: false } },
 		],
-		workflows: [searchWorkflow, codeToolWorkflow],
+		workflows: [searchWorkflow, codeToolWorkflow, subAgentWorkflow],
 	});
 }, 600_000);
 
@@ -113,6 +157,26 @@ describe('Agent Brain in n8n', () => {
 		const text = JSON.stringify(response.body);
 		expect(text).not.toContain(OPENAI_KEY);
 		expect(text).not.toContain(TAVILY_KEY);
+	});
+
+	it('serves as a tool of n8n\'s own AI Agent, which delegates a question to it', async () => {
+		const delegate: Responder = (request) => {
+			const messages: Array<{ role: string; content: string }> = request.body.messages;
+			if (messages[0]?.content === 'You are the research agent.') return { content: `Research says: 4 (asked "${messages.at(-1)?.content}")` };
+			const toolResult = messages.find((m) => m.role === 'tool');
+			if (toolResult) return { content: `Final: ${toolResult.content}` };
+			return { toolCalls: [{ name: request.body.tools[0].function.name, arguments: { task: 'What is 2+2?' } }] };
+		};
+		openai.setScript([delegate, delegate, delegate]);
+		const response = await n8n.webhook('POST', 'agent-as-tool', { task: 'Ask the research agent what 2+2 is.' });
+		expect(response.status).toBe(200);
+		expect(response.body.output).toMatch(/^Final: /);
+		const delegated = JSON.parse(response.body.output.slice('Final: '.length));
+		expect(delegated[0]).toMatchObject({ answer: 'Research says: 4 (asked "What is 2+2?")', stopReason: 'completed' });
+		// The calling agent reads the result as tokens: the trace is left out there.
+		expect(delegated[0].trace).toBeUndefined();
+		const inner = openai.requests.find((r) => r.body?.messages?.[0]?.content === 'You are the research agent.');
+		expect(inner?.body.messages.at(-1)).toEqual({ role: 'user', content: 'What is 2+2?' });
 	});
 
 	it('tests the OpenAI-compatible API credential by listing models, and reports a wrong key', async () => {

@@ -142,6 +142,7 @@ describe('Agent Brain node', () => {
 		const [out] = await execute({ asTool: true, params: { builtInTools: ['currentDateTime'] } });
 		expect(out[0].json.answer).toBe('sub-agent answer');
 		expect(fake.requests[0].body.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(['current_datetime']);
+		expect(out[0].json.trace).toBeUndefined();
 	});
 
 	it('remembers a session across executions and node instances, in the n8n user folder', async () => {
