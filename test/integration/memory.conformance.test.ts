@@ -352,6 +352,17 @@ describe('pgvector specifics', () => {
 		expect(ip[0].score).toBeCloseTo(3, 5);
 	});
 
+	it('tests the credential by connecting and finding pgvector, and reports a wrong port', async () => {
+		const { VectorMemory: VectorMemoryNode } = await import('../../nodes/VectorMemory/VectorMemory.node');
+		const test = new VectorMemoryNode().methods.credentialTest.pgVectorAgenticConnectionTest;
+		const data = { host: '127.0.0.1', port: server.port, database: 'postgres', user: 'postgres', password: 'postgres', ssl: 'disable' };
+		const credential = (d: typeof data) => ({ id: '1', name: 'pg', type: 'pgVectorAgentic', data: d });
+		await expect(test.call({} as never, credential(data))).resolves.toEqual({ status: 'OK', message: 'Connected; pgvector is available' });
+		const wrong = await test.call({} as never, credential({ ...data, port: 1 }));
+		expect(wrong.status).toBe('Error');
+		expect(wrong.message).toMatch(/ECONNREFUSED/);
+	});
+
 	it('rejects a table name that is not a plain identifier', () => {
 		expect(() => open('drop table; --', 'cosine')).toThrow(/Invalid table name/);
 	});
