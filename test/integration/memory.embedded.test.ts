@@ -1,6 +1,6 @@
 // The embedded store's durability and sharing: kill -9 mid-insert loses no committed batch, several processes write at once, data survives a restart.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedStore } from '../../nodes/VectorMemory/stores/embedded';
@@ -117,4 +117,52 @@ describe('Embedded memory store on disk', () => {
 		expect(await batchSizes(store, 'pa', 15)).toEqual(new Array(15).fill(BATCH));
 		expect(await batchSizes(store, 'pb', 15)).toEqual(new Array(15).fill(BATCH));
 	}, 120_000);
+
+	it('compacts once replaced rows outnumber live ones, and frees the space of a clear, without changing answers', async () => {
+		const store = new EmbeddedStore({ directory: dir });
+		const dims = 32;
+		const make = (round: number) =>
+			Array.from({ length: 1200 }, (_, i) => ({
+				id: `doc-${i}`,
+				vector: Array.from({ length: dims }, (_, d) => Math.sin(i * 7 + d + round)),
+				text: `doc ${i} v${round}`,
+				metadata: { i, round },
+			}));
+		await store.insert('compact', make(0));
+		await store.insert('compact', make(1));
+		const folder = join(dir, 'compact');
+		expect(existsSync(join(folder, 'CURRENT'))).toBe(false);
+		await store.insert('compact', make(2)); // 2400 replaced rows > 1200 live ones: compaction
+		expect(readFileSync(join(folder, 'CURRENT'), 'utf8')).toBe('1');
+		expect(statSync(join(folder, 'vectors.1.f32')).size).toBe(1200 * dims * 4);
+		expect(existsSync(join(folder, 'vectors.f32'))).toBe(false);
+		expect(await store.stats('compact')).toEqual({ count: 1200, dimensions: dims });
+		const probe = make(2)[77];
+		const [hit] = await store.search('compact', { vector: probe.vector, topK: 1 });
+		expect(hit).toMatchObject({ id: 'doc-77', text: 'doc 77 v2', metadata: { i: 77, round: 2 } });
+
+		// Another process follows the switch to the new files and sees the same store.
+		const reader = join(dir, 'reader.ts');
+		writeFileSync(
+			reader,
+			`import { EmbeddedStore } from ${JSON.stringify(storeModule)};
+			const s = new EmbeddedStore({ directory: ${JSON.stringify(dir)} });
+			s.search('compact', { vector: ${JSON.stringify(probe.vector)}, topK: 1 }).then(async (h) => console.log(JSON.stringify({ id: h[0].id, stats: await s.stats('compact') })));`,
+		);
+		const out = await new Promise<string>((resolve) => {
+			const child = spawn(process.execPath, ['--import', 'tsx', reader], { cwd: repo });
+			let text = '';
+			child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+			child.on('exit', () => resolve(text));
+		});
+		expect(JSON.parse(out)).toEqual({ id: 'doc-77', stats: { count: 1200, dimensions: dims } });
+
+		await store.clear('compact');
+		expect(readFileSync(join(folder, 'CURRENT'), 'utf8')).toBe('2');
+		expect(statSync(join(folder, 'vectors.2.f32')).size).toBe(0);
+		expect(await store.stats('compact')).toEqual({ count: 0, dimensions: null });
+		await store.insert('compact', make(3).slice(0, 5));
+		expect((await store.stats('compact')).count).toBe(5);
+	}, 60_000);
 });
+

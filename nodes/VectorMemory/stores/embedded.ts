@@ -112,11 +112,15 @@ async function acquireLock(path: string, timeoutMs: number): Promise<() => void>
 
 /** One namespace's files and its in-memory index, shared by every store object of this process. */
 class Namespace {
-	private readonly logPath: string;
-	private readonly vecPath: string;
 	private readonly lockPath: string;
-	private logFd: number;
-	private vecFd: number;
+	private readonly currentPath: string;
+	/** Which generation of files is live (compaction writes the next one, then switches CURRENT). */
+	private gen = 0;
+	/** -1 while this generation's files do not exist yet (nothing was ever written). */
+	private logFd = -1;
+	private vecFd = -1;
+	/** Whether the files are open for writing (readers open them read-only). */
+	private writable = false;
 	/** Bytes of the log already replayed. */
 	private logOffset = 0;
 	/** End of the last committed vector bytes; anything after is an unfinished batch. */
@@ -133,14 +137,65 @@ class Namespace {
 
 	constructor(readonly dir: string) {
 		mkdirSync(dir, { recursive: true });
-		this.logPath = join(dir, 'log.jsonl');
-		this.vecPath = join(dir, 'vectors.f32');
 		this.lockPath = join(dir, 'writer.lock');
-		this.logFd = openSync(this.logPath, 'a+');
-		this.vecFd = openSync(this.vecPath, 'a+');
-		const dirFd = openSync(dir, 'r');
-		fsyncSync(dirFd);
-		closeSync(dirFd);
+		this.currentPath = join(dir, 'CURRENT');
+	}
+
+	private paths(gen: number) {
+		const suffix = gen === 0 ? '' : `.${gen}`;
+		return { log: join(this.dir, `log${suffix}.jsonl`), vec: join(this.dir, `vectors${suffix}.f32`) };
+	}
+
+	private readGeneration(): number {
+		try {
+			return Number(readFileSync(this.currentPath, 'utf8')) || 0;
+		} catch {
+			return 0;
+		}
+	}
+
+	private closeFiles() {
+		if (this.logFd >= 0) closeSync(this.logFd);
+		if (this.vecFd >= 0) closeSync(this.vecFd);
+		this.logFd = -1;
+		this.vecFd = -1;
+	}
+
+	/** Opens the live generation's files; only writers (under the lock) create them. */
+	private openFiles(create: boolean): boolean {
+		const { log, vec } = this.paths(this.gen);
+		let failure: NodeJS.ErrnoException | undefined;
+		try {
+			this.logFd = openSync(log, create ? 'a+' : 'r');
+			this.vecFd = openSync(vec, create ? 'a+' : 'r');
+		} catch (error) {
+			failure = error as NodeJS.ErrnoException;
+		}
+		if (failure) {
+			this.closeFiles();
+			if (failure.code === 'ENOENT') return false;
+			throw failure;
+		}
+		this.writable = create;
+		if (create) syncDir(this.dir);
+		return true;
+	}
+
+	/** Follows CURRENT to the live generation, starting over when another process compacted. */
+	private follow(create: boolean): boolean {
+		for (let attempt = 0; attempt < 3; attempt++) {
+			const gen = this.readGeneration();
+			if (gen !== this.gen) {
+				this.closeFiles();
+				this.gen = gen;
+				this.reset(true);
+			}
+			if (create && this.logFd >= 0 && !this.writable) this.closeFiles();
+			if (this.logFd >= 0 || this.openFiles(create)) return true;
+			// Files missing: either nothing was ever written, or a compaction just replaced them.
+			if (this.readGeneration() === this.gen) return false;
+		}
+		return false;
 	}
 
 	get dims(): number | null {
@@ -148,7 +203,8 @@ class Namespace {
 	}
 
 	/** Replays committed log lines written since the last call (by any process). */
-	refresh(): void {
+	refresh(create = false): void {
+		if (!this.follow(create)) return;
 		const size = fstatSync(this.logFd).size;
 		if (size < this.logOffset) this.reset(true);
 		if (size <= this.logOffset) return;
@@ -221,10 +277,12 @@ class Namespace {
 		const run = async () => {
 			const release = await acquireLock(this.lockPath, lockTimeoutMs);
 			try {
-				this.refresh();
+				this.refresh(true);
 				if (fstatSync(this.logFd).size > this.logOffset) ftruncateSync(this.logFd, this.logOffset);
 				if (fstatSync(this.vecFd).size > this.vecEnd) ftruncateSync(this.vecFd, this.vecEnd);
-				return work();
+				const result = work();
+				this.compactIfWasteful();
+				return result;
 			} finally {
 				release();
 			}
@@ -240,6 +298,57 @@ class Namespace {
 		fsyncSync(this.logFd);
 		this.apply(entry);
 		this.logOffset += line.length;
+	}
+
+	/**
+	 * Rewrites the live records into the next generation of files once replaced, deleted or cleared
+	 * rows outnumber them (and number over a thousand), or after a clear. The switch is one atomic
+	 * rename of CURRENT: a crash before it leaves the old generation live, after it the new one.
+	 */
+	private compactIfWasteful(force = false) {
+		const dead = (this.table?.rows ?? 0) - this.byId.size;
+		if (!force && !(dead > 1000 && dead > this.byId.size)) return;
+		const live = [...this.byId.values()].sort((a, b) => a - b);
+		const next = this.gen + 1;
+		const target = this.paths(next);
+		const vfd = openSync(target.vec, 'w');
+		const lfd = openSync(target.log, 'w');
+		try {
+			const dims = this.table?.dims ?? 0;
+			const bytes = dims * 4;
+			let off = 0;
+			for (let i = 0; i < live.length; i += 1000) {
+				const rows = live.slice(i, i + 1000);
+				const buffer = Buffer.allocUnsafe(rows.length * bytes);
+				rows.forEach((row, k) => readSync(this.vecFd, buffer, k * bytes, bytes, this.offsets[row]));
+				writeSync(vfd, buffer, 0, buffer.length, off);
+				const entry: LogEntry = { t: 'put', off, dims, recs: rows.map((row) => ({ id: this.ids[row], text: this.texts[row], meta: this.metas[row] })) };
+				writeSync(lfd, `${JSON.stringify(entry)}\n`);
+				off += buffer.length;
+			}
+			fsyncSync(vfd);
+			fsyncSync(lfd);
+		} finally {
+			closeSync(vfd);
+			closeSync(lfd);
+		}
+		const tmp = `${this.currentPath}.tmp`;
+		const cfd = openSync(tmp, 'w');
+		writeSync(cfd, String(next));
+		fsyncSync(cfd);
+		closeSync(cfd);
+		renameSync(tmp, this.currentPath);
+		syncDir(this.dir);
+		const old = this.paths(this.gen);
+		this.closeFiles();
+		for (const file of [old.log, old.vec]) {
+			try {
+				unlinkSync(file);
+			} catch {
+				// Already gone.
+			}
+		}
+		this.refresh(true);
 	}
 
 	insert(records: VectorRecord[], lockTimeoutMs: number): Promise<void> {
@@ -273,7 +382,11 @@ class Namespace {
 	}
 
 	clear(lockTimeoutMs: number): Promise<void> {
-		return this.write(lockTimeoutMs, () => this.commit({ t: 'clear' }));
+		return this.write(lockTimeoutMs, () => {
+			this.commit({ t: 'clear' });
+			// Clearing frees the disk space at once.
+			this.compactIfWasteful(true);
+		});
 	}
 
 	stats(): NamespaceStats {
@@ -325,6 +438,12 @@ class Namespace {
 			score,
 		}));
 	}
+}
+
+function syncDir(dir: string) {
+	const fd = openSync(dir, 'r');
+	fsyncSync(fd);
+	closeSync(fd);
 }
 
 function argMin(values: number[]): number {
