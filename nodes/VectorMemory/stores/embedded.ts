@@ -6,8 +6,10 @@
 // a partial last line and any vector bytes past the last committed batch are cut off by the next
 // writer. Writers hold `writer.lock` (O_EXCL, holding the pid, broken when that process is gone);
 // readers need no lock: every operation first replays log lines it has not seen, so several
-// processes share one store. Search scans int8 copies in WebAssembly SIMD, then re-ranks the best
-// candidates on the exact float32 rows read back from disk.
+// processes share one store. Once replaced or deleted rows outnumber live ones (or on a clear), the
+// writer copies the live rows into the next generation of files (`log.N.jsonl`, `vectors.N.f32`) and
+// switches to it by renaming `CURRENT`; readers follow CURRENT. Search scans int8 copies in
+// WebAssembly SIMD, then re-ranks the best candidates on the exact float32 rows read back from disk.
 import {
 	closeSync,
 	fstatSync,
