@@ -94,6 +94,50 @@ const manageWorkflow = webhookWorkflow('Memory manage', 'memory-manage', [
 	{ name: 'Count After Clear', type: MEMORY, typeVersion: 1, position: [1200, 0], parameters: { backend: 'embedded', operation: 'stats', namespace: 'manage' } },
 ]);
 
+/** n8n's own AI Agent with Vector Memory as a retrieval tool: the model decides what to look up. */
+const agentWorkflow: WorkflowSpec = {
+	name: 'Memory as agent tool',
+	nodes: [
+		{
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: 'memory-agent-id',
+			parameters: { httpMethod: 'POST', path: 'memory-agent', responseMode: 'lastNode', responseData: 'firstEntryJson' },
+		},
+		{ name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 3, position: [300, 0], parameters: { promptType: 'define', text: '={{ $json.body.question }}', options: {} } },
+		{
+			name: 'OpenAI Chat Model',
+			type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+			typeVersion: 1.2,
+			position: [200, 200],
+			parameters: { model: { __rl: true, value: 'gpt-4o-mini', mode: 'list', cachedResultName: 'gpt-4o-mini' }, options: {} },
+			credentials: { openAiApi: { name: 'Fake OpenAI (n8n)' } },
+		},
+		{
+			name: 'Company Memory',
+			type: `${MEMORY}Tool`,
+			typeVersion: 1,
+			position: [400, 200],
+			credentials,
+			parameters: {
+				backend: 'embedded',
+				operation: 'query',
+				namespace: 'e2e',
+				query: "={{ $fromAI('query', 'What to look up in the company memory', 'string') }}",
+				topK: 1,
+			},
+		},
+	],
+	connections: {
+		Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+		'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+		'Company Memory': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+	},
+	settings: { executionOrder: 'v1' },
+};
+
 describe('Vector Memory node in n8n', () => {
 	let n8n: N8nInstance;
 	let openai: FakeOpenAI;
@@ -104,9 +148,10 @@ describe('Vector Memory node in n8n', () => {
 			credentials: [
 				{ name: 'Fake OpenAI', type: 'openAiCompatibleAgenticApi', data: { apiKey: 'sk-test-key', baseUrl: openai.url } },
 				// Port 9 (discard) on loopback: nothing listens there, so every call is refused.
+				{ name: 'Fake OpenAI (n8n)', type: 'openAiApi', data: { apiKey: 'sk-test-key', url: openai.url, header: false } },
 				{ name: 'Dead Qdrant', type: 'qdrantAgenticApi', data: { url: 'http://127.0.0.1:9', apiKey: 'qdrant-secret-key' } },
 			],
-			workflows: [insertWorkflow, queryWorkflow, statsWorkflow, downWorkflow, manageWorkflow],
+			workflows: [insertWorkflow, queryWorkflow, statsWorkflow, downWorkflow, manageWorkflow, agentWorkflow],
 		});
 	}, 600_000);
 	afterAll(async () => {
@@ -145,6 +190,21 @@ describe('Vector Memory node in n8n', () => {
 		const filtered = await n8n.webhook('POST', 'memory-query', { q: 'Refunds take five business days.', filter: { topic: 'billing', year: { $gte: 2023 } } });
 		expect(filtered.body.map((h: { text: string }) => h.text)).toEqual(['Invoices are paid within 30 days.']);
 	}, 60_000);
+
+	it("serves n8n's AI Agent as a retrieval tool: the model's query finds the stored text", async () => {
+		openai.setScript([
+			(request) => {
+				const messages: Array<{ role: string; content: string }> = request.body.messages;
+				const toolResult = messages.find((m) => m.role === 'tool');
+				if (toolResult) return { content: `From memory: ${toolResult.content}` };
+				return { toolCalls: [{ name: request.body.tools[0].function.name, arguments: { query: 'Refunds take five business days.' } }] };
+			},
+			(request) => ({ content: `From memory: ${request.body.messages.find((m: { role: string }) => m.role === 'tool').content}` }),
+		]);
+		const response = await n8n.webhook('POST', 'memory-agent', { question: 'How long do refunds take?' });
+		expect(response.status).toBe(200);
+		expect(response.body.output).toMatch(/^From memory: .*Refunds take five business days\..*billing/s);
+	}, 90_000);
 
 	it('turns an invalid filter into an error item naming the field under Continue On Fail', async () => {
 		const response = await n8n.webhook('POST', 'memory-query', { q: 'anything', filter: { year: { $near: 2020 } } });
