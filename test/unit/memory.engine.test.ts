@@ -107,7 +107,10 @@ describe('OpenAiEmbedder against the fake OpenAI server', () => {
 
 	it('names the credential on a refused key and never shows the key', async () => {
 		const embedder = new OpenAiEmbedder({ apiKey: 'sk-wrong-key-123', baseUrl: fake.url, model: 'text-embedding-3-small' });
-		const error = await embedder.embed(['x']).catch((e: Error & { description?: string }) => e);
+		const error = (await embedder.embed(['x']).then(
+			() => new Error('no error'),
+			(e: Error) => e,
+		)) as Error & { description?: string };
 		expect(error.message).toMatch(/refused the API key \(HTTP 401\)/);
 		expect(error.description).toContain('OpenAI-compatible API');
 		expect(`${error.message} ${error.description}`).not.toContain('sk-wrong-key-123');
