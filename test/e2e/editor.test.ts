@@ -104,7 +104,6 @@ describeWithBrowser('Shipped workflows in the n8n editor', () => {
 		await openWorkflow(page, n8n, spec);
 		// Marks appear once node types and credentials are loaded; give the canvas a moment to settle.
 		await page.waitForLoadState('networkidle').catch(() => undefined);
-		expect(await marksOf(page)).toEqual([]);
 
 		for (const node of spec.nodes.filter((n) => n.type.startsWith('n8n-nodes-agentic.'))) {
 			const icon = page.locator(`[data-test-id="canvas-node"][data-node-name="${node.name}"] img`).first();
@@ -113,6 +112,9 @@ describeWithBrowser('Shipped workflows in the n8n editor', () => {
 			const drawn = await page.waitForFunction((img) => { const el = img as unknown as { complete: boolean; naturalWidth: number }; return el.complete && el.naturalWidth > 0; }, await icon.elementHandle(), { timeout: 10_000 }).then(() => true, () => false);
 			expect({ node: node.name, drawn }).toEqual({ node: node.name, drawn: true });
 		}
+
+		// Checked once the icons are drawn, so node types and credentials have loaded and every mark would be there.
+		expect(await marksOf(page)).toEqual([]);
 
 		const dir = join(REPO, 'workflows', 'screenshots');
 		mkdirSync(dir, { recursive: true });

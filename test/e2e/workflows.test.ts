@@ -381,6 +381,7 @@ describe('Camera → plate → WhatsApp', () => {
 		expect(body).toMatchObject({ messaging_product: 'whatsapp', to: GUARD_PHONE.replace('+', ''), type: 'image', image: { id: '1013859600285441' } });
 		expect(body.image.caption).toContain('Stolen vehicle: 5AU5341');
 		expect(body.image.caption).toContain('Camera: gate-2');
+		expect(body.image.caption).toContain('Plates read: 5AU5341');
 		expect(body.image.caption).toMatch(/Time: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
 		expect(body.image.caption).toContain('white sedan, reported 2026-11-20');
 
@@ -449,7 +450,7 @@ describe('Camera → plate → WhatsApp', () => {
 		expect(noHeader.status).toBe(403);
 		const notPhoto = await postPhoto('not really a jpeg', 'image/jpeg');
 		expect({ status: notPhoto.status, body: notPhoto.body }).toMatchObject({ status: 400 });
-		expect(notPhoto.body.error).toMatch(/^The upload could not be read as a photo or video: /);
+		expect(notPhoto.body.error).toMatch(/^Could not read plates from the upload: .*image/i);
 		expect(whatsappMessages()).toHaveLength(sent);
 	}, 60_000);
 });
@@ -506,6 +507,24 @@ describe('Knowledge bot', () => {
 		await n8n.webhook('POST', `${chatWebhookId}/chat`, { action: 'sendMessage', sessionId: 'visitor-2', chatInput: documents[2].text });
 		expect(otherVisitor[0].body.messages.some((m: { content: unknown }) => String(m.content).includes(documents[0].text))).toBe(false);
 	}, 120_000);
+
+	it('answers 502 to ingestion and an apology in the chat when the model provider rejects the key', async () => {
+		const credentialId = n8n.credentialIds['OpenAI-compatible account'];
+		const good = { apiKey: OPENAI_KEY, baseUrl: openai.url, organization: '', extraHeaders: '{}' };
+		await n8n.rest('PATCH', `/credentials/${credentialId}`, { name: 'OpenAI-compatible account', type: 'openAiCompatibleAgenticApi', data: { ...good, apiKey: 'sk-wrong' } });
+		try {
+			const stored = await n8n.webhook('POST', 'knowledge/ingest', { documents }, auth);
+			expect(stored.status).toBe(502);
+			expect(stored.body.error).toMatch(/^The documents could not be stored: .*(key|401|auth)/i);
+			const res = await n8n.webhook('POST', `${chatWebhookId}/chat`, { action: 'sendMessage', sessionId: 'visitor-3', chatInput: 'How long do refunds take?' });
+			expect(res.status).toBe(200);
+			expect(res.body.output).toMatch(/^Sorry, I could not answer that: .*(key|401|auth)/i);
+			expect(res.body.citations).toEqual([]);
+			expect(JSON.stringify([stored.body, res.body])).not.toContain('sk-wrong');
+		} finally {
+			await n8n.rest('PATCH', `/credentials/${credentialId}`, { name: 'OpenAI-compatible account', type: 'openAiCompatibleAgenticApi', data: good });
+		}
+	}, 60_000);
 
 	it('refuses ingestion without the header, and answers 400 when no documents are sent', async () => {
 		const embeds = openai.requests.filter((r) => r.path === '/v1/embeddings').length;
