@@ -1,6 +1,6 @@
 // The ready-to-import workflows in workflows/, each run end to end in one real n8n: OpenAI and Tavily are local fakes,
 // Gmail, Slack and WhatsApp are answered by the HTTPS capture, plates are read from real photos with the real models.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +15,9 @@ const fixtures = resolve(REPO, '../shared/fixtures');
 const haveFixtures = existsSync(join(fixtures, 'models/y5fu_320x_sim.onnx')) && existsSync(join(fixtures, 'plates/misc/fast-alpr_test_image.png'));
 if (!haveFixtures) console.warn(`Skipping the camera plate workflow tests: shared fixtures (models and plate photos) not found at ${fixtures}`);
 const itWithPlates = haveFixtures ? it : it.skip;
+const haveFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
+if (!haveFfmpeg) console.warn('Skipping the camera clip test: ffmpeg is not on PATH (Debian: apt-get install ffmpeg)');
+const itWithClips = haveFixtures && haveFfmpeg ? it : it.skip;
 
 const OPENAI_KEY = 'sk-e2e-workflows-key';
 const TAVILY_KEY = 'tvly-e2e-workflows-key';
@@ -390,7 +393,7 @@ describe('Camera → plate → WhatsApp', () => {
 		expect(logged.find((row) => row.stolen === true)).toMatchObject({ camera: 'gate-2', plates: '5AU5341', reason: 'Listed as stolen: white sedan, reported 2026-11-20' });
 	}, 120_000);
 
-	itWithPlates('on a stolen plate in a video clip, sends the guard a WhatsApp text (a clip has no annotated photo)', async () => {
+	itWithClips('on a stolen plate in a video clip, sends the guard a WhatsApp text (a clip has no annotated photo)', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'camera-clip-'));
 		try {
 			const clip = join(dir, 'clip.mp4');
