@@ -3,7 +3,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IBinaryData,
@@ -12,9 +11,8 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
-	type JsonObject,
 } from 'n8n-workflow';
-import { isAgenticError } from '../shared/errors';
+import { errorItem, toNodeError } from '../shared/nodeErrors';
 import { plateDetectorProperties } from './PlateDetectorDescription';
 import { Alpr, type PlateResult, type Prediction } from './vision/alpr';
 import { annotateImage, plateCrop } from './vision/annotate';
@@ -105,14 +103,8 @@ export class PlateDetector implements INodeType {
 				out.push(await runItem(this, itemIndex, items[itemIndex].json, watchlistItems ?? []));
 			} catch (error) {
 				const nodeError = toNodeError(this, error, itemIndex);
-				if (this.continueOnFail()) {
-					out.push({
-						json: { error: nodeError.message, ...(nodeError.description ? { errorDescription: nodeError.description } : {}) },
-						pairedItem: { item: itemIndex },
-					});
-					continue;
-				}
-				throw nodeError;
+				if (!this.continueOnFail()) throw nodeError;
+				out.push(errorItem(nodeError, itemIndex));
 			}
 		}
 		return [out];
@@ -255,17 +247,3 @@ function videoItem(result: VideoResult, watchlist: string[] | undefined, maxDist
 }
 
 /** Engine errors become n8n errors naming the parameter to fix. */
-function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	if (isAgenticError(error)) {
-		if (error.kind === 'upstream') {
-			return new NodeApiError(ctx.getNode(), { message: error.message } as JsonObject, {
-				message: error.message,
-				description: error.description,
-				itemIndex,
-			});
-		}
-		return new NodeOperationError(ctx.getNode(), error.message, { itemIndex, description: error.description });
-	}
-	return new NodeOperationError(ctx.getNode(), (error as Error)?.message ?? String(error), { itemIndex });
-}

@@ -1,6 +1,5 @@
 // The Tavily node: declares Search, Extract, Crawl and Map, runs the chosen one per item through TavilyClient, maps results to items.
 import {
-	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
@@ -8,9 +7,8 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
-	type JsonObject,
 } from 'n8n-workflow';
-import { isAgenticError } from '../shared/errors';
+import { errorItem, toNodeError } from '../shared/nodeErrors';
 import { n8nTransport } from '../shared/n8nHttp';
 import { TavilyClient } from './engine/client';
 import { toOutputRecords, type OutputMode, type TavilyResponse } from './engine/output';
@@ -113,15 +111,9 @@ export class Tavily implements INodeType {
 					out.push({ json: record as IDataObject, pairedItem: { item: itemIndex } });
 				}
 			} catch (error) {
-				const nodeError = toNodeError(this, error, itemIndex, apiKey);
-				if (this.continueOnFail()) {
-					out.push({
-						json: { error: nodeError.message, ...(nodeError.description ? { errorDescription: nodeError.description } : {}) },
-						pairedItem: { item: itemIndex },
-					});
-					continue;
-				}
-				throw nodeError;
+				const nodeError = toNodeError(this, error, itemIndex, [apiKey]);
+				if (!this.continueOnFail()) throw nodeError;
+				out.push(errorItem(nodeError, itemIndex));
 			}
 		}
 		return [out];
@@ -129,22 +121,3 @@ export class Tavily implements INodeType {
 }
 
 /** Maps engine failures to n8n errors that name what to fix; the API key never reaches a message. */
-function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, apiKey: string): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const clean = (text: string | undefined) => (text && apiKey.length >= 4 ? text.split(apiKey).join('[redacted]') : text);
-	if (isAgenticError(error)) {
-		const message = clean(error.message) ?? 'Tavily request failed';
-		const description = clean(error.description);
-		if (error.kind === 'invalid_input' && error.httpStatus === undefined) {
-			return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
-		}
-		return new NodeApiError(ctx.getNode(), { message, description: description ?? null } as JsonObject, {
-			message,
-			description,
-			httpCode: error.httpStatus === undefined ? undefined : String(error.httpStatus),
-			itemIndex,
-		});
-	}
-	const message = clean((error as Error)?.message) ?? String(error);
-	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
-}

@@ -1,0 +1,46 @@
+import { NodeApiError, NodeOperationError, type INode, type IExecuteFunctions } from 'n8n-workflow';
+import { AgenticError } from '../../nodes/shared/errors';
+import { errorItem, toNodeError } from '../../nodes/shared/nodeErrors';
+
+const node: INode = { id: '1', name: 'Example', type: 'n8n-nodes-agentic.example', typeVersion: 1, position: [0, 0], parameters: {} };
+const ctx = { getNode: () => node } as unknown as IExecuteFunctions;
+
+describe('toNodeError', () => {
+	it('makes a refused key a NodeApiError that names the credential and hides the key', () => {
+		const error = toNodeError(ctx, new AgenticError('auth', 'Example refused the API key sk-abcdef (HTTP 401)', { httpStatus: 401, description: 'Check the "Example API" credential.' }), 2, ['sk-abcdef']);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe('Example refused the API key [redacted] (HTTP 401)');
+		expect(error.description).toBe('Check the "Example API" credential.');
+		expect((error as NodeApiError).httpCode).toBe('401');
+	});
+
+	it('makes input mistakes a NodeOperationError with the how-to-fix description', () => {
+		const error = toNodeError(ctx, new AgenticError('invalid_input', 'Query is empty', { field: 'query', description: 'Type a question.' }), 0);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Query is empty');
+		expect(error.description).toBe('Type a question.');
+	});
+
+	it('keeps the service name in the message when the network refused the connection', () => {
+		const error = toNodeError(ctx, new AgenticError('upstream', 'Qdrant could not be reached: connect ECONNREFUSED 127.0.0.1:1', { description: 'Check the URL.' }), 0);
+		expect(error.message).toBe('Qdrant could not be reached');
+		expect(error.description).toBe('connect ECONNREFUSED 127.0.0.1:1. Check the URL.');
+	});
+
+	it('wraps unknown errors without leaking secrets', () => {
+		const error = toNodeError(ctx, new Error('boom with key tvly-secret'), 0, ['tvly-secret']);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('boom with key [redacted]');
+	});
+});
+
+describe('errorItem', () => {
+	it('carries the error on the item so n8n can route it to the error output', () => {
+		const nodeError = new NodeOperationError(node, 'Bad image', { description: 'Send a JPEG.' });
+		const item = errorItem(nodeError, 3);
+		expect(item.json).toEqual({ error: 'Bad image', errorDescription: 'Send a JPEG.' });
+		expect(item.error).toBe(nodeError);
+		expect(item.pairedItem).toEqual({ item: 3 });
+		expect(errorItem(nodeError, [1, 2]).pairedItem).toEqual([{ item: 1 }, { item: 2 }]);
+	});
+});
