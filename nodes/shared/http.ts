@@ -198,3 +198,25 @@ export async function requestWithRetry(
 		description: `Check that ${options.service} is up and its base URL in the "${options.credentialName}" credential is right.`,
 	});
 }
+
+/**
+ * A credential's base URL, without trailing slashes, or its default when empty; anything but an http(s)
+ * address is refused naming the credential, with `hint` saying what to put there.
+ */
+export function checkBaseUrl(value: string | undefined, options: { defaultUrl: string; credentialName: string; hint: string }): string {
+	const raw = (value ?? '').trim() || options.defaultUrl;
+	let valid = false;
+	try {
+		const url = new URL(raw);
+		valid = url.protocol === 'https:' || url.protocol === 'http:';
+	} catch {
+		valid = false;
+	}
+	if (!valid) {
+		throw new AgenticError('invalid_input', `The base URL "${raw}" in the "${options.credentialName}" credential is not a web address`, {
+			field: options.credentialName,
+			description: options.hint,
+		});
+	}
+	return raw.replace(/\/+$/, '');
+}

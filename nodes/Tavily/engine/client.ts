@@ -1,6 +1,6 @@
 // TavilyClient: Search, Extract, Crawl and Map over any HttpTransport, with retries and errors that never show the API key.
 import { AgenticError, redactSecrets } from '../../shared/errors';
-import { fetchTransport, requestWithRetry, type HttpResponse, type HttpTransport, type RetryOptions } from '../../shared/http';
+import { checkBaseUrl, fetchTransport, requestWithRetry, type HttpResponse, type HttpTransport, type RetryOptions } from '../../shared/http';
 import { crawlBody, extractBody, mapBody, searchBody } from './request';
 import type {
 	TavilyCrawlParams,
@@ -71,7 +71,11 @@ export class TavilyClient {
 			});
 		}
 		this.apiKey = apiKey;
-		this.baseUrl = TavilyClient.checkBaseUrl(options.baseUrl);
+		this.baseUrl = checkBaseUrl(options.baseUrl, {
+			defaultUrl: TAVILY_DEFAULT_BASE_URL,
+			credentialName: TAVILY_CREDENTIAL_NAME,
+			hint: `Set the base URL to ${TAVILY_DEFAULT_BASE_URL}, or to the address of a gateway serving the same API.`,
+		});
 		this.transport = options.transport ?? fetchTransport;
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 		this.retry = {
@@ -80,24 +84,6 @@ export class TavilyClient {
 			credentialName: TAVILY_CREDENTIAL_NAME,
 			secrets: [apiKey, ...(options.retry?.secrets ?? [])],
 		};
-	}
-
-	private static checkBaseUrl(value: string | undefined): string {
-		const raw = (value ?? '').trim() || TAVILY_DEFAULT_BASE_URL;
-		let valid = false;
-		try {
-			const url = new URL(raw);
-			valid = url.protocol === 'https:' || url.protocol === 'http:';
-		} catch {
-			valid = false;
-		}
-		if (!valid) {
-			throw new AgenticError('invalid_input', `The base URL "${raw}" in the "${TAVILY_CREDENTIAL_NAME}" credential is not a web address`, {
-				field: TAVILY_CREDENTIAL_NAME,
-				description: `Set the base URL to ${TAVILY_DEFAULT_BASE_URL}, or to the address of a gateway serving the same API.`,
-			});
-		}
-		return raw.replace(/\/+$/, '');
 	}
 
 	/** Web search: ranked results with snippets, and on request an answer, raw page content and images. */
