@@ -14,9 +14,14 @@ import { parseExtraHeaders } from '../../credentials/OpenAiCompatibleAgenticApi.
 import { AgenticError, isAgenticError } from '../shared/errors';
 import { n8nTransport } from '../shared/n8nHttp';
 import { TavilyClient } from '../Tavily/engine/client';
-import { BUILT_IN_TOOLS, agentBrainProperties } from './description';
+import { BACKEND_CREDENTIALS, createBackend, type BackendName } from '../VectorMemory/backends';
+import { OpenAiEmbedder } from '../VectorMemory/embeddings';
+import { VectorMemory } from '../VectorMemory/memory';
+import type { StoreBackend } from '../VectorMemory/types';
+import { BUILT_IN_TOOLS, MEMORY_TOOLS, agentBrainProperties } from './description';
 import { runAgent } from './engine/loop';
 import { FileConversationStore } from './engine/memory';
+import { recallTool, rememberTool } from './engine/memoryTools';
 import { OPENAI_CREDENTIAL_NAME, OpenAiChatModel } from './engine/model';
 import { dateTimeTool, flattenTools, fromInvokableTool, webExtractTool, webSearchTool } from './engine/tools';
 import { traceToMarkdown } from './engine/trace';
@@ -112,6 +117,11 @@ export class AgentBrain implements INodeType {
 				required: true,
 				displayOptions: { show: { builtInTools: [BUILT_IN_TOOLS.webSearch, BUILT_IN_TOOLS.webExtract] } },
 			},
+			...(Object.entries(BACKEND_CREDENTIALS) as Array<[BackendName, string]>).map(([backend, name]) => ({
+				name,
+				required: true,
+				displayOptions: { show: { builtInTools: MEMORY_TOOLS, backend: [backend] } },
+			})),
 		],
 		properties: agentBrainProperties,
 	};
@@ -134,65 +144,91 @@ export class AgentBrain implements INodeType {
 			typeof this.getNodeInputs !== 'function' || this.getNodeInputs().some((input) => input.type === NodeConnectionTypes.AiTool);
 		let tavily: TavilyClient | undefined;
 		let tavilyKey: string | undefined;
+		// One store for the whole run, opened by the first item that uses a memory tool.
+		let memoryStore: Promise<{ store: StoreBackend; secrets: string[] }> | undefined;
+		let memorySecrets: string[] = [];
 
-		for (let i = 0; i < items.length; i++) {
-			try {
-				const options = this.getNodeParameter('options', i, {}) as AgentBrainOptions;
-				const builtIns = this.getNodeParameter('builtInTools', i, []) as string[];
-				const tools: AgentTool[] = [];
-				if (builtIns.includes(BUILT_IN_TOOLS.webSearch) || builtIns.includes(BUILT_IN_TOOLS.webExtract)) {
-					if (!tavily) {
-						const tavilyCredentials = await this.getCredentials('tavilyAgenticApi', i);
-						tavilyKey = String(tavilyCredentials.apiKey ?? '');
-						tavily = new TavilyClient({ apiKey: tavilyKey, baseUrl: tavilyCredentials.baseUrl as string | undefined, transport });
+		try {
+			for (let i = 0; i < items.length; i++) {
+				try {
+					const options = this.getNodeParameter('options', i, {}) as AgentBrainOptions;
+					const builtIns = this.getNodeParameter('builtInTools', i, []) as string[];
+					const tools: AgentTool[] = [];
+					if (builtIns.includes(BUILT_IN_TOOLS.webSearch) || builtIns.includes(BUILT_IN_TOOLS.webExtract)) {
+						if (!tavily) {
+							const tavilyCredentials = await this.getCredentials('tavilyAgenticApi', i);
+							tavilyKey = String(tavilyCredentials.apiKey ?? '');
+							tavily = new TavilyClient({ apiKey: tavilyKey, baseUrl: tavilyCredentials.baseUrl as string | undefined, transport });
+						}
+						if (builtIns.includes(BUILT_IN_TOOLS.webSearch)) tools.push(webSearchTool(tavily));
+						if (builtIns.includes(BUILT_IN_TOOLS.webExtract)) tools.push(webExtractTool(tavily));
 					}
-					if (builtIns.includes(BUILT_IN_TOOLS.webSearch)) tools.push(webSearchTool(tavily));
-					if (builtIns.includes(BUILT_IN_TOOLS.webExtract)) tools.push(webExtractTool(tavily));
-				}
-				if (builtIns.includes(BUILT_IN_TOOLS.currentDateTime)) tools.push(dateTimeTool());
-				if (hasToolInput) {
-					const connected = await this.getInputConnectionData(NodeConnectionTypes.AiTool, i);
-					for (const tool of flattenTools(connected)) tools.push(fromInvokableTool(tool));
-				}
+					if (builtIns.includes(BUILT_IN_TOOLS.currentDateTime)) tools.push(dateTimeTool());
+					if (builtIns.some((tool) => MEMORY_TOOLS.includes(tool))) {
+						memoryStore ??= createBackend(this, this.getNodeParameter('backend', 0, 'embedded') as BackendName);
+						const opened = await memoryStore;
+						memorySecrets = opened.secrets;
+						const dimensions = this.getNodeParameter('dimensions', i, 0) as number;
+						const embedder = new OpenAiEmbedder({
+							apiKey,
+							baseUrl: credentials.baseUrl as string | undefined,
+							organization: (credentials.organization as string | undefined) || undefined,
+							headers: extraHeaders,
+							model: String(this.getNodeParameter('embeddingModel', i, 'text-embedding-3-small')),
+							dimensions: dimensions > 0 ? dimensions : undefined,
+							transport,
+						});
+						const memory = new VectorMemory(opened.store, embedder);
+						const namespace = String(this.getNodeParameter('namespace', i, 'default') ?? '').trim();
+						if (builtIns.includes(BUILT_IN_TOOLS.recallMemory)) tools.push(recallTool(memory, namespace));
+						if (builtIns.includes(BUILT_IN_TOOLS.saveMemory)) tools.push(rememberTool(memory, namespace));
+					}
+					if (hasToolInput) {
+						const connected = await this.getInputConnectionData(NodeConnectionTypes.AiTool, i);
+						for (const tool of flattenTools(connected)) tools.push(fromInvokableTool(tool));
+					}
 
-				const sessionId = String(this.getNodeParameter('sessionId', i, '') ?? '').trim();
-				const history = sessionId ? await store.load(sessionId, options.memoryTurns ?? 10) : [];
-				const model = new OpenAiChatModel({
-					apiKey,
-					baseUrl: credentials.baseUrl as string | undefined,
-					organization: (credentials.organization as string | undefined) || undefined,
-					extraHeaders,
-					model: String(this.getNodeParameter('model', i)),
-					temperature: options.temperature,
-					maxTokens: options.maxTokens,
-					transport,
-				});
-				const result = await runAgent({
-					model,
-					task: String(this.getNodeParameter('task', i, '') ?? ''),
-					systemMessage: this.getNodeParameter('systemMessage', i, '') as string,
-					tools,
-					history,
-					maxIterations: options.maxIterations,
-					timeoutMs: options.timeoutSeconds === undefined ? 300_000 : options.timeoutSeconds * 1000,
-					tokenBudget: options.tokenBudget,
-					requireCitations: options.requireCitations,
-					outputSchema: parseOutputSchema(options.outputSchema),
-					signal: this.getExecutionCancelSignal?.(),
-					secrets: [apiKey, tavilyKey, ...Object.values(extraHeaders)],
-				});
-				if (sessionId) await store.append(sessionId, result.turn);
-				// As another agent's tool, the result is read by a model: the trace would only cost it tokens.
-				const trace = !hasToolInput ? 'none' : options.traceMarkdown === true ? 'json+markdown' : 'json';
-				output.push({ json: toJson(result, trace, sessionId), pairedItem: { item: i } });
-			} catch (error) {
-				const nodeError = toNodeError(this, error, i);
-				if (this.continueOnFail()) {
-					output.push({ json: { error: nodeError.message, description: nodeError.description ?? undefined }, pairedItem: { item: i } });
-					continue;
+					const sessionId = String(this.getNodeParameter('sessionId', i, '') ?? '').trim();
+					const history = sessionId ? await store.load(sessionId, options.memoryTurns ?? 10) : [];
+					const model = new OpenAiChatModel({
+						apiKey,
+						baseUrl: credentials.baseUrl as string | undefined,
+						organization: (credentials.organization as string | undefined) || undefined,
+						extraHeaders,
+						model: String(this.getNodeParameter('model', i)),
+						temperature: options.temperature,
+						maxTokens: options.maxTokens,
+						transport,
+					});
+					const result = await runAgent({
+						model,
+						task: String(this.getNodeParameter('task', i, '') ?? ''),
+						systemMessage: this.getNodeParameter('systemMessage', i, '') as string,
+						tools,
+						history,
+						maxIterations: options.maxIterations,
+						timeoutMs: options.timeoutSeconds === undefined ? 300_000 : options.timeoutSeconds * 1000,
+						tokenBudget: options.tokenBudget,
+						requireCitations: options.requireCitations,
+						outputSchema: parseOutputSchema(options.outputSchema),
+						signal: this.getExecutionCancelSignal?.(),
+						secrets: [apiKey, tavilyKey, ...Object.values(extraHeaders), ...memorySecrets],
+					});
+					if (sessionId) await store.append(sessionId, result.turn);
+					// As another agent's tool, the result is read by a model: the trace would only cost it tokens.
+					const trace = !hasToolInput ? 'none' : options.traceMarkdown === true ? 'json+markdown' : 'json';
+					output.push({ json: toJson(result, trace, sessionId), pairedItem: { item: i } });
+				} catch (error) {
+					const nodeError = toNodeError(this, error, i);
+					if (this.continueOnFail()) {
+						output.push({ json: { error: nodeError.message, description: nodeError.description ?? undefined }, pairedItem: { item: i } });
+						continue;
+					}
+					throw nodeError;
 				}
-				throw nodeError;
 			}
+		} finally {
+			if (memoryStore) await memoryStore.then(({ store }) => store.close()).catch(() => undefined);
 		}
 		return [output];
 	}

@@ -1,11 +1,55 @@
 // The Agent Brain node's parameters: the task, the model, the built-in tools, memory and the loop's guards.
 import type { INodeProperties } from 'n8n-workflow';
+import { backendField, commonFields, embeddingFields } from '../VectorMemory/descriptions/VectorMemoryDescription';
 
 export const BUILT_IN_TOOLS = {
 	currentDateTime: 'currentDateTime',
 	webSearch: 'webSearch',
 	webExtract: 'webExtract',
+	recallMemory: 'recallMemory',
+	saveMemory: 'saveMemory',
 } as const;
+
+/** The built-in tools that open a Vector Memory store; its settings show when either is on. */
+export const MEMORY_TOOLS: string[] = [BUILT_IN_TOOLS.recallMemory, BUILT_IN_TOOLS.saveMemory];
+
+const showWithMemory = (extra: Record<string, string[]> = {}) => ({ show: { builtInTools: MEMORY_TOOLS, ...extra } });
+
+function vectorMemoryField(fields: INodeProperties[], name: string): INodeProperties {
+	const field = fields.find((candidate) => candidate.name === name);
+	if (!field) throw new Error(`Vector Memory has no parameter "${name}"`);
+	return field;
+}
+
+/**
+ * The store settings of the Vector Memory node, shown here only when a memory tool is on. The names match the
+ * Vector Memory node's (so both open a store the same way), except the embedding model: "model" is the chat model here.
+ */
+export const memoryStoreProperties: INodeProperties[] = [
+	{
+		...backendField,
+		displayName: 'Memory Backend',
+		description: 'Where the memory lives; the same stores the Vector Memory node reads and writes',
+		displayOptions: showWithMemory(),
+	},
+	{
+		...vectorMemoryField(commonFields, 'namespace'),
+		displayName: 'Memory Namespace',
+		description:
+			'Which memory the tools use, e.g. the namespace a Vector Memory node filled. Letters, digits, "_" and "-"; an expression such as {{ $JSON.body.userId }} gives each user their own.',
+		displayOptions: showWithMemory(),
+	},
+	{ ...vectorMemoryField(commonFields, 'tableName'), displayOptions: showWithMemory({ backend: ['pgvector'] }) },
+	{ ...vectorMemoryField(commonFields, 'distance'), displayOptions: showWithMemory({ backend: ['pgvector'] }) },
+	{
+		...vectorMemoryField(embeddingFields, 'model'),
+		name: 'embeddingModel',
+		description:
+			'Embedding model served by the same OpenAI-compatible API as the chat model. Use the model (and dimensions) the namespace was filled with.',
+		displayOptions: showWithMemory(),
+	},
+	{ ...vectorMemoryField(embeddingFields, 'dimensions'), displayOptions: showWithMemory() },
+];
 
 export const agentBrainProperties: INodeProperties[] = [
 	{
@@ -49,6 +93,16 @@ export const agentBrainProperties: INodeProperties[] = [
 				description: 'Lets the model read the text of web pages by URL. Needs a Tavily credential.',
 			},
 			{
+				name: 'Recall From Memory',
+				value: BUILT_IN_TOOLS.recallMemory,
+				description: 'Lets the model search a Vector Memory namespace for stored texts close in meaning to a question',
+			},
+			{
+				name: 'Save to Memory',
+				value: BUILT_IN_TOOLS.saveMemory,
+				description: 'Lets the model store texts (facts, notes, what the user said) in a Vector Memory namespace for later runs',
+			},
+			{
 				name: 'Web Search (Tavily)',
 				value: BUILT_IN_TOOLS.webSearch,
 				description: 'Lets the model search the web. Needs a Tavily credential.',
@@ -57,6 +111,7 @@ export const agentBrainProperties: INodeProperties[] = [
 		default: [BUILT_IN_TOOLS.currentDateTime],
 		description: 'Tools the agent has without connecting any. Tools connected to the Tool input are added to these.',
 	},
+	...memoryStoreProperties,
 	{
 		displayName: 'Session ID',
 		name: 'sessionId',
