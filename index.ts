@@ -77,3 +77,4 @@ export type {
 	Metadata as MemoryMetadata,
 	NamespaceStats as MemoryNamespaceStats,
 } from './nodes/VectorMemory/types';
+export { recallTool as memoryRecallTool, rememberTool as memoryRememberTool } from './nodes/AgentBrain/engine';

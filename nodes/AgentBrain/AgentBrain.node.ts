@@ -16,7 +16,7 @@ import { n8nTransport } from '../shared/n8nHttp';
 import { TavilyClient } from '../Tavily/engine/client';
 import { BACKEND_CREDENTIALS, createBackend, type BackendName } from '../VectorMemory/backends';
 import { OpenAiEmbedder } from '../VectorMemory/embeddings';
-import { VectorMemory } from '../VectorMemory/memory';
+import { VectorMemory, checkNamespace } from '../VectorMemory/memory';
 import type { StoreBackend } from '../VectorMemory/types';
 import { BUILT_IN_TOOLS, MEMORY_TOOLS, agentBrainProperties } from './description';
 import { runAgent } from './engine/loop';
@@ -56,6 +56,15 @@ function parseOutputSchema(value: AgentBrainOptions['outputSchema']): JsonSchema
 		});
 	}
 	return parsed as JsonSchema;
+}
+
+function isValidNamespace(namespace: string): boolean {
+	try {
+		checkNamespace(namespace);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 /** Engine errors become the n8n errors users see, naming what to fix. */
@@ -180,6 +189,13 @@ export class AgentBrain implements INodeType {
 						});
 						const memory = new VectorMemory(opened.store, embedder);
 						const namespace = String(this.getNodeParameter('namespace', i, 'default') ?? '').trim();
+						// A wrong namespace is the user's to fix, not the model's: fail before any model call.
+						if (!isValidNamespace(namespace)) {
+							throw new NodeOperationError(this.getNode(), `The Memory Namespace "${namespace}" is not a valid namespace`, {
+								description: 'Use 1 to 63 letters, digits, "_" or "-", starting with a letter or digit, e.g. "support-faq".',
+								itemIndex: i,
+							});
+						}
 						if (builtIns.includes(BUILT_IN_TOOLS.recallMemory)) tools.push(recallTool(memory, namespace));
 						if (builtIns.includes(BUILT_IN_TOOLS.saveMemory)) tools.push(rememberTool(memory, namespace));
 					}
