@@ -111,7 +111,7 @@ export class AgentBrain implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["model"] }}',
-		description: 'An agent that plans with an OpenAI-compatible model and calls tools (web search, any connected n8n tool) until the task is done',
+		description: 'An agent that plans with an OpenAI-compatible model and calls tools (web search, long-term memory, any connected n8n tool) until the task is done',
 		defaults: { name: 'Agent Brain' },
 		usableAsTool: true,
 		inputs: [
@@ -174,6 +174,14 @@ export class AgentBrain implements INodeType {
 					}
 					if (builtIns.includes(BUILT_IN_TOOLS.currentDateTime)) tools.push(dateTimeTool());
 					if (builtIns.some((tool) => MEMORY_TOOLS.includes(tool))) {
+						const namespace = String(this.getNodeParameter('namespace', i, 'default') ?? '').trim();
+						// A wrong namespace is the user's to fix, not the model's: fail before any model call.
+						if (!isValidNamespace(namespace)) {
+							throw new NodeOperationError(this.getNode(), `The Memory Namespace "${namespace}" is not a valid namespace`, {
+								description: 'Use 1 to 63 letters, digits, "_" or "-", starting with a letter or digit, e.g. "support-faq".',
+								itemIndex: i,
+							});
+						}
 						memoryStore ??= createBackend(this, this.getNodeParameter('backend', 0, 'embedded') as BackendName);
 						const opened = await memoryStore;
 						memorySecrets = opened.secrets;
@@ -188,14 +196,6 @@ export class AgentBrain implements INodeType {
 							transport,
 						});
 						const memory = new VectorMemory(opened.store, embedder);
-						const namespace = String(this.getNodeParameter('namespace', i, 'default') ?? '').trim();
-						// A wrong namespace is the user's to fix, not the model's: fail before any model call.
-						if (!isValidNamespace(namespace)) {
-							throw new NodeOperationError(this.getNode(), `The Memory Namespace "${namespace}" is not a valid namespace`, {
-								description: 'Use 1 to 63 letters, digits, "_" or "-", starting with a letter or digit, e.g. "support-faq".',
-								itemIndex: i,
-							});
-						}
 						if (builtIns.includes(BUILT_IN_TOOLS.recallMemory)) tools.push(recallTool(memory, namespace));
 						if (builtIns.includes(BUILT_IN_TOOLS.saveMemory)) tools.push(rememberTool(memory, namespace));
 					}
