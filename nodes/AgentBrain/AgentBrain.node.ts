@@ -1,6 +1,5 @@
 // Agent Brain node: reads parameters and connected tools, runs the engine's agent loop per item, and maps its result to items.
 import {
-	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
@@ -8,10 +7,10 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
-	type JsonObject,
 } from 'n8n-workflow';
 import { parseExtraHeaders } from '../../credentials/OpenAiCompatibleAgenticApi.credentials';
-import { AgenticError, isAgenticError } from '../shared/errors';
+import { AgenticError } from '../shared/errors';
+import { errorItem, toNodeError } from '../shared/nodeErrors';
 import { n8nTransport } from '../shared/n8nHttp';
 import { TavilyClient } from '../Tavily/engine/client';
 import { BACKEND_CREDENTIALS, createBackend, type BackendName } from '../VectorMemory/backends';
@@ -68,22 +67,6 @@ function isValidNamespace(namespace: string): boolean {
 }
 
 /** Engine errors become the n8n errors users see, naming what to fix. */
-function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	if (isAgenticError(error)) {
-		const service = error.kind === 'auth' || error.kind === 'rate_limited' || error.kind === 'upstream' || error.kind === 'not_found';
-		if (service) {
-			return new NodeApiError(ctx.getNode(), { message: error.message } as JsonObject, {
-				message: error.message,
-				description: error.description,
-				httpCode: error.httpStatus === undefined ? undefined : String(error.httpStatus),
-				itemIndex,
-			});
-		}
-		return new NodeOperationError(ctx.getNode(), error.message, { description: error.description, itemIndex });
-	}
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-}
 
 function toJson(result: AgentResult, trace: 'none' | 'json' | 'json+markdown', sessionId: string): IDataObject {
 	const json: IDataObject = {
@@ -235,12 +218,9 @@ export class AgentBrain implements INodeType {
 					const trace = !hasToolInput ? 'none' : options.traceMarkdown === true ? 'json+markdown' : 'json';
 					output.push({ json: toJson(result, trace, sessionId), pairedItem: { item: i } });
 				} catch (error) {
-					const nodeError = toNodeError(this, error, i);
-					if (this.continueOnFail()) {
-						output.push({ json: { error: nodeError.message, description: nodeError.description ?? undefined }, pairedItem: { item: i } });
-						continue;
-					}
-					throw nodeError;
+					const nodeError = toNodeError(this, error, i, [apiKey, tavilyKey, ...Object.values(extraHeaders), ...memorySecrets]);
+					if (!this.continueOnFail()) throw nodeError;
+					output.push(errorItem(nodeError, i));
 				}
 			}
 		} finally {

@@ -1,7 +1,6 @@
 // The Vector Memory node: reads parameters, runs the memory engine on the chosen backend, maps results to items.
 import { Client } from 'pg';
 import {
-	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
 	type ICredentialTestFunctions,
@@ -12,10 +11,10 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
-	type JsonObject,
 } from 'n8n-workflow';
 import { parseExtraHeaders } from '../../credentials/OpenAiCompatibleAgenticApi.credentials';
-import { isAgenticError, redactSecrets } from '../shared/errors';
+import { redactSecrets } from '../shared/errors';
+import { errorItem, toNodeError } from '../shared/nodeErrors';
 import { n8nTransport } from '../shared/n8nHttp';
 import { BACKEND_CREDENTIALS, createBackend, pgConnection, type BackendName } from './backends';
 import {
@@ -86,10 +85,7 @@ export class VectorMemory implements INodeType {
 		const fail = (error: unknown, itemIndex: number) => {
 			const nodeError = toNodeError(this, error, itemIndex, secrets);
 			if (!this.continueOnFail()) throw nodeError;
-			out.push({
-				json: { error: nodeError.message, ...(nodeError.description ? { errorDescription: nodeError.description } : {}) },
-				pairedItem: { item: itemIndex },
-			});
+			out.push(errorItem(nodeError, itemIndex));
 		};
 
 		let memory: MemoryEngine;
@@ -269,30 +265,5 @@ async function insertItems(
 }
 
 /** Maps engine failures to n8n errors that name what to fix; secrets never reach a message. */
-function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, secrets: string[]): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const clean = (text: string | undefined) => (text === undefined ? undefined : redactSecrets(text, secrets));
-	if (isAgenticError(error)) {
-		let message = clean(error.message) ?? 'Vector Memory failed';
-		let description = clean(error.description);
-		const cut = message.indexOf(': ');
-		if (error.kind === 'upstream' && error.httpStatus === undefined && cut > 0) {
-			// n8n swaps any message mentioning ECONNREFUSED & co. for a generic one that names no service:
-			// keep "<Service> could not be reached" as the message and move the network detail to the description.
-			description = `${message.slice(cut + 2)}. ${description ?? ''}`.trim();
-			message = message.slice(0, cut);
-		}
-		if (error.kind === 'invalid_input') {
-			return new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
-		}
-		return new NodeApiError(ctx.getNode(), { message, description: description ?? null } as JsonObject, {
-			message,
-			description,
-			httpCode: error.httpStatus === undefined ? undefined : String(error.httpStatus),
-			itemIndex,
-		});
-	}
-	return new NodeOperationError(ctx.getNode(), clean((error as Error)?.message) ?? String(error), { itemIndex });
-}
 
 export { BACKEND_CREDENTIALS };

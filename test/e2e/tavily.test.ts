@@ -84,6 +84,34 @@ const agentWorkflow: WorkflowSpec = {
 	},
 };
 
+// Each query in the body becomes an item; a failing one goes down the Tavily node's error output, the rest go on.
+const errorOutputWorkflow: WorkflowSpec = {
+	name: 'Tavily with an error output',
+	nodes: [
+		webhook('tavily-error-output', 'lastNode'),
+		{
+			name: 'Split Queries',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [150, 0],
+			parameters: { fieldToSplitOut: 'body.queries', options: {} },
+		},
+		{
+			name: 'Tavily',
+			type: 'n8n-nodes-agentic.tavily',
+			typeVersion: 1,
+			position: [300, 0],
+			onError: 'continueErrorOutput',
+			credentials: { tavilyAgenticApi: { name: 'Tavily' } },
+			parameters: { operation: 'search', query: '={{ $json.q }}', output: 'response', options: { maxResults: 1 } },
+		},
+	],
+	connections: {
+		Webhook: { main: [[{ node: 'Split Queries', type: 'main', index: 0 }]] },
+		'Split Queries': { main: [[{ node: 'Tavily', type: 'main', index: 0 }]] },
+	},
+};
+
 let tavily: FakeTavily;
 let openai: FakeOpenAI;
 let n8n: N8nInstance;
@@ -96,7 +124,7 @@ beforeAll(async () => {
 			{ name: 'Tavily', type: 'tavilyAgenticApi', data: { apiKey: TAVILY_KEY, baseUrl: tavily.url } },
 			{ name: 'OpenAI', type: 'openAiApi', data: { apiKey: OPENAI_KEY, url: openai.url } },
 		],
-		workflows: [searchWorkflow, agentWorkflow],
+		workflows: [searchWorkflow, agentWorkflow, errorOutputWorkflow],
 	});
 }, 15 * 60_000);
 
@@ -158,4 +186,20 @@ test("n8n's AI Agent calls the Tavily tool with the model's query and answers fr
 	const execution = await n8n.lastExecution(n8n.workflowIds[agentWorkflow.name]);
 	expect(execution.status).toBe('success');
 	expect(execution.data.resultData.runData['Web Search']).toHaveLength(1);
+}, 60_000);
+
+test('a failing item goes down the error output with its reason while the other items are searched', async () => {
+	const before = tavily.requests.length;
+	const res = await n8n.webhook('POST', 'tavily-error-output', { queries: [{ q: 'first question' }, { q: '   ' }, { q: 'third question' }] });
+	expect(res.status).toBe(200);
+
+	const execution = await n8n.lastExecution(n8n.workflowIds[errorOutputWorkflow.name]);
+	expect(execution.status).toBe('success');
+	const searched = nodeOutput(execution, 'Tavily', { output: 0 });
+	expect(searched.map((item) => item.query)).toEqual(['first question', 'third question']);
+	const failed = nodeOutput(execution, 'Tavily', { output: 1 });
+	expect(failed).toHaveLength(1);
+	expect(failed[0].error).toBe('The search query is empty');
+	// The empty query was refused before any request.
+	expect(tavily.requests.slice(before).map((r) => r.body.query)).toEqual(['first question', 'third question']);
 }, 60_000);

@@ -1,7 +1,7 @@
 // Chat completions over plain HTTP against OpenAI or any server that speaks its API (Ollama, vLLM, LM Studio, OpenRouter, Groq).
 import { randomUUID } from 'node:crypto';
 import { AgenticError, redactSecrets } from '../../shared/errors';
-import { fetchTransport, requestWithRetry, type HttpTransport, type RetryOptions } from '../../shared/http';
+import { checkBaseUrl as checkSharedBaseUrl, fetchTransport, requestWithRetry, type HttpTransport, type RetryOptions } from '../../shared/http';
 import type { AssistantMessage, ChatModel, ChatRequest, ChatResponse, ToolCallRequest } from './types';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -29,21 +29,11 @@ export interface OpenAiChatModelOptions {
 }
 
 export function checkBaseUrl(value: string | undefined): string {
-	const raw = (value ?? '').trim() || OPENAI_DEFAULT_BASE_URL;
-	let valid = false;
-	try {
-		const url = new URL(raw);
-		valid = url.protocol === 'https:' || url.protocol === 'http:';
-	} catch {
-		valid = false;
-	}
-	if (!valid) {
-		throw new AgenticError('invalid_input', `The base URL "${raw}" in the "${OPENAI_CREDENTIAL_NAME}" credential is not a web address`, {
-			field: OPENAI_CREDENTIAL_NAME,
-			description: `Set it to ${OPENAI_DEFAULT_BASE_URL}, or to your server's OpenAI-compatible address (for Ollama: http://localhost:11434/v1).`,
-		});
-	}
-	return raw.replace(/\/+$/, '');
+	return checkSharedBaseUrl(value, {
+		defaultUrl: OPENAI_DEFAULT_BASE_URL,
+		credentialName: OPENAI_CREDENTIAL_NAME,
+		hint: `Set it to ${OPENAI_DEFAULT_BASE_URL}, or to your server's OpenAI-compatible address (for Ollama: http://localhost:11434/v1).`,
+	});
 }
 
 export class OpenAiChatModel implements ChatModel {
