@@ -1,6 +1,7 @@
 // Embeds texts with an OpenAI-compatible /embeddings endpoint: batched, retried, checked for shape.
 import { AgenticError } from '../shared/errors';
 import { fetchTransport, requestWithRetry, type HttpTransport, type RetryOptions } from '../shared/http';
+import { OPENAI_CREDENTIAL_NAME, openAiCompatibleEndpoint } from '../shared/openAiCompatible';
 
 /** Anything that turns texts into vectors, in order (the node uses the HTTP client; tests may pass their own). */
 export interface Embedder {
@@ -23,7 +24,7 @@ export interface OpenAiEmbedderOptions {
 	retry?: Partial<Pick<RetryOptions, 'retries' | 'baseDelayMs' | 'maxDelayMs' | 'sleep'>>;
 }
 
-export const EMBEDDINGS_CREDENTIAL = 'OpenAI-compatible API';
+export const EMBEDDINGS_CREDENTIAL = OPENAI_CREDENTIAL_NAME;
 
 export class OpenAiEmbedder implements Embedder {
 	constructor(private readonly options: OpenAiEmbedderOptions) {}
@@ -39,10 +40,7 @@ export class OpenAiEmbedder implements Embedder {
 
 	private async embedBatch(input: string[]): Promise<number[][]> {
 		const { apiKey, organization, model, dimensions } = this.options;
-		const baseUrl = (this.options.baseUrl || 'https://api.openai.com/v1').replace(/\/+$/, '');
-		const headers: Record<string, string> = { ...this.options.headers };
-		if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-		if (organization) headers['openai-organization'] = organization;
+		const { baseUrl, headers } = openAiCompatibleEndpoint({ apiKey, baseUrl: this.options.baseUrl, organization, extraHeaders: this.options.headers });
 		const body: Record<string, unknown> = { model, input, encoding_format: 'float' };
 		if (dimensions !== undefined) body.dimensions = dimensions;
 		const response = await requestWithRetry(

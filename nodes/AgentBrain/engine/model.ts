@@ -1,12 +1,11 @@
 // Chat completions over plain HTTP against OpenAI or any server that speaks its API (Ollama, vLLM, LM Studio, OpenRouter, Groq).
 import { randomUUID } from 'node:crypto';
 import { AgenticError, redactSecrets } from '../../shared/errors';
-import { checkBaseUrl as checkSharedBaseUrl, fetchTransport, requestWithRetry, type HttpTransport, type RetryOptions } from '../../shared/http';
+import { fetchTransport, requestWithRetry, type HttpTransport, type RetryOptions } from '../../shared/http';
+import { OPENAI_CREDENTIAL_NAME, OPENAI_DEFAULT_BASE_URL, openAiCompatibleEndpoint } from '../../shared/openAiCompatible';
 import type { AssistantMessage, ChatModel, ChatRequest, ChatResponse, ToolCallRequest } from './types';
 
-export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-/** The n8n credential users fix when the server refuses the key; named in every auth error. */
-export const OPENAI_CREDENTIAL_NAME = 'OpenAI-compatible API';
+export { OPENAI_CREDENTIAL_NAME, OPENAI_DEFAULT_BASE_URL };
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -28,13 +27,6 @@ export interface OpenAiChatModelOptions {
 	timeoutMs?: number;
 }
 
-export function checkBaseUrl(value: string | undefined): string {
-	return checkSharedBaseUrl(value, {
-		defaultUrl: OPENAI_DEFAULT_BASE_URL,
-		credentialName: OPENAI_CREDENTIAL_NAME,
-		hint: `Set it to ${OPENAI_DEFAULT_BASE_URL}, or to your server's OpenAI-compatible address (for Ollama: http://localhost:11434/v1).`,
-	});
-}
 
 export class OpenAiChatModel implements ChatModel {
 	private readonly options: OpenAiChatModelOptions;
@@ -48,20 +40,15 @@ export class OpenAiChatModel implements ChatModel {
 	constructor(options: OpenAiChatModelOptions) {
 		const apiKey = typeof options.apiKey === 'string' ? options.apiKey.trim() : '';
 		this.options = { ...options, apiKey };
-		this.baseUrl = checkBaseUrl(options.baseUrl);
+		const endpoint = openAiCompatibleEndpoint({ apiKey, baseUrl: options.baseUrl, organization: options.organization, extraHeaders: options.extraHeaders });
+		this.baseUrl = endpoint.baseUrl;
 		if (!options.model || !options.model.trim()) {
 			throw new AgenticError('invalid_input', 'No model is set', {
 				field: 'Model',
 				description: 'Enter the model name the server knows, e.g. gpt-4o-mini (OpenAI) or llama3.1 (Ollama).',
 			});
 		}
-		this.headers = { 'content-type': 'application/json', accept: 'application/json' };
-		for (const [name, value] of Object.entries(options.extraHeaders ?? {})) {
-			if (name.toLowerCase() !== 'authorization') this.headers[name] = String(value);
-		}
-		// Local servers (Ollama, LM Studio) need no key; sending an empty Bearer would confuse some of them.
-		if (apiKey) this.headers.authorization = `Bearer ${apiKey}`;
-		if (options.organization) this.headers['OpenAI-Organization'] = options.organization;
+		this.headers = endpoint.headers;
 		this.retry = {
 			...options.retry,
 			service: 'The model server',
