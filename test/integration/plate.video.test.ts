@@ -3,13 +3,13 @@ import { runInThisContext } from 'node:vm';
 // Jest gives each test file its own Float32Array, but onnxruntime-node builds outputs with Node's: use Node's here too.
 (globalThis as { Float32Array: unknown }).Float32Array = runInThisContext('Float32Array');
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer as httpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Alpr } from '../../nodes/PlateDetector/vision/alpr';
-import { PlateTracker, readFrames } from '../../nodes/PlateDetector/vision/video';
+import { MAX_QUEUED_FRAMES, PlateTracker, readFrames } from '../../nodes/PlateDetector/vision/video';
 
 const fixtures = resolve(__dirname, '../../../shared/fixtures');
 const generated = resolve(__dirname, '../fixtures/generated');
@@ -118,4 +118,46 @@ describe('video sources that fail', () => {
 		}
 		expect(Date.now() - started).toBeLessThan(10_000);
 	});
+
+	it('hides the password of a stream URL however often ffmpeg prints it, even past a long log', async () => {
+		// Stands in for ffmpeg refusing a camera: many warning lines, then the URL twice, as ffmpeg's http/rtsp layers print it.
+		const fake = join(mkdtempSync(join(tmpdir(), 'fake-ffmpeg-')), 'ffmpeg');
+		const url = 'http://admin:p4ss%40word@127.0.0.1:9/cam';
+		writeFileSync(
+			fake,
+			`#!/bin/sh\nfor i in $(seq 1 200); do echo "[hls @ 0x1] skipping a broken packet, line $i" >&2; done\n` +
+				`echo "[http @ 0x2] Opening '${url}' for reading" >&2\necho "${url}: Server returned 401 Unauthorized" >&2\n` +
+				`echo "password was p4ss@word" >&2\nexit 1\n`,
+		);
+		chmodSync(fake, 0o755);
+		const failure = await drain(readFrames({ url }, { ffmpegPath: fake, frameTimeoutMs: 5000 })).then(
+			() => undefined,
+			(error: Error) => error,
+		);
+		expect(failure?.message).toMatch(/^ffmpeg could not read the stream http:\/\/\*\*\*@127\.0\.0\.1:9\/cam: /);
+		expect(failure?.message).toContain('Server returned 401 Unauthorized');
+		expect(failure?.message).not.toMatch(/p4ss/);
+	});
+});
+
+describe('video longer than the reader keeps up with', () => {
+	it('decodes only a few frames ahead of a slow reader, then reads every frame', async () => {
+		const file = join(mkdtempSync(join(tmpdir(), 'plate-long-')), 'long.mp4');
+		// 1000 frames of 320x240: 230 MB if ffmpeg were let to decode them all ahead of the reader.
+		execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25:duration=40', '-c:v', 'libx264', '-preset', 'ultrafast', file]);
+		const frames = readFrames({ file }, { fps: 25 });
+		const first = await frames.next();
+		expect(first.done).toBe(false);
+		const before = process.memoryUsage().arrayBuffers;
+		await new Promise((r) => setTimeout(r, 3000));
+		const grown = process.memoryUsage().arrayBuffers - before;
+		// At most MAX_QUEUED_FRAMES frames of 230 kB plus pipe chunks are held.
+		expect(grown).toBeLessThan(MAX_QUEUED_FRAMES * 320 * 240 * 3 + 16 * 1024 * 1024);
+		let count = 1;
+		for await (const frame of frames) {
+			expect(frame.index).toBe(count);
+			count++;
+		}
+		expect(count).toBe(1000);
+	}, 60_000);
 });

@@ -1,6 +1,6 @@
 // Video and stream frames via ffmpeg (argument array, no shell), and voting a plate seen in many frames down to one reading.
 import { spawn } from 'node:child_process';
-import { AgenticError } from '../../shared/errors';
+import { AgenticError, redactSecrets } from '../../shared/errors';
 import type { PlateResult } from './alpr';
 import type { RgbImage } from './types';
 import { iou } from './yoloFormats';
@@ -50,26 +50,56 @@ export function checkStreamUrl(url: string): URL {
 }
 
 function redactUrl(url: string): string {
-	return url.replace(/\/\/[^/@]*@/, '//***@');
+	return url.replace(/\/\/[^/@\s]*@/g, '//***@');
+}
+
+/** Frames decoded ahead of the consumer; past this ffmpeg is paused, so a long video never piles up in memory. */
+export const MAX_QUEUED_FRAMES = 8;
+/** ffmpeg's messages kept for the error (its last lines); whole lines, so a cut never splits a URL's password. */
+const STDERR_KEEP_CHARS = 16_000;
+
+function safeDecode(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
 }
 
 /** Splits ffmpeg's `-c:v ppm -f image2pipe` output (P6 header + RGB bytes per frame) into frames. */
 class PpmSplitter {
-	private buffer: Buffer = Buffer.alloc(0);
+	// Chunks are joined only once a whole frame is there: joining on every 64 KiB pipe chunk copies a big frame hundreds of times.
+	private chunks: Buffer[] = [];
+	private length = 0;
+	private needed = 0;
 
+	/** Throws when the bytes are not PPM frames (nothing else may grow the buffer without end). */
 	push(chunk: Buffer): RgbImage[] {
-		this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+		this.chunks.push(chunk);
+		this.length += chunk.length;
 		const frames: RgbImage[] = [];
-		for (;;) {
-			const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(this.buffer.subarray(0, 64).toString('latin1'));
-			if (!header) break;
+		while (this.length > 0 && this.length >= this.needed) {
+			const buffer = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.length);
+			this.chunks = [buffer];
+			const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(buffer.subarray(0, 64).toString('latin1'));
+			if (!header) {
+				if (buffer.length >= 64) throw new Error('ffmpeg sent something that is not a PPM frame');
+				this.needed = buffer.length + 1;
+				break;
+			}
 			const width = Number(header[1]);
 			const height = Number(header[2]);
-			const size = width * height * 3;
 			const start = header[0].length;
-			if (this.buffer.length < start + size) break;
-			frames.push({ data: new Uint8Array(this.buffer.subarray(start, start + size)), width, height });
-			this.buffer = this.buffer.subarray(start + size);
+			const end = start + width * height * 3;
+			if (buffer.length < end) {
+				this.needed = end;
+				break;
+			}
+			frames.push({ data: new Uint8Array(buffer.subarray(start, end)), width, height });
+			const rest = buffer.subarray(end);
+			this.chunks = rest.length > 0 ? [rest] : [];
+			this.length = rest.length;
+			this.needed = 0;
 		}
 		return frames;
 	}
@@ -79,7 +109,11 @@ class PpmSplitter {
 export async function* readFrames(source: { file: string } | { url: string }, options: FrameOptions = {}): AsyncGenerator<VideoFrame> {
 	const fps = options.fps ?? 5;
 	const isUrl = 'url' in source;
-	const input = isUrl ? checkStreamUrl(source.url).toString() : source.file;
+	const parsedUrl = isUrl ? checkStreamUrl(source.url) : undefined;
+	const input = 'url' in source ? (parsedUrl as URL).toString() : source.file;
+	// The password of rtsp://user:pass@camera must not reach an error, however ffmpeg prints the URL.
+	const secrets = parsedUrl?.password ? [parsedUrl.password, safeDecode(parsedUrl.password)] : [];
+	const clean = (text: string) => redactSecrets(redactUrl(text), secrets);
 	const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
 	if (isUrl && input.startsWith('rtsp:')) args.push('-rtsp_transport', 'tcp', '-timeout', String((options.frameTimeoutMs ?? 15000) * 1000));
 	if (isUrl && !input.startsWith('rtsp:')) args.push('-rw_timeout', String((options.frameTimeoutMs ?? 15000) * 1000));
@@ -104,11 +138,21 @@ export async function* readFrames(source: { file: string } | { url: string }, op
 		wake = undefined;
 	};
 	child.stdout.on('data', (chunk: Buffer) => {
-		queue.push(...splitter.push(chunk));
+		try {
+			queue.push(...splitter.push(chunk));
+		} catch (error) {
+			failure ??= new AgenticError('internal', `Could not read ffmpeg's frames: ${(error as Error).message}`);
+			child.kill('SIGKILL');
+		}
+		if (queue.length >= MAX_QUEUED_FRAMES) child.stdout.pause();
 		notify();
 	});
 	child.stderr.on('data', (chunk: Buffer) => {
-		stderr = (stderr + chunk.toString()).slice(-2000);
+		stderr += chunk.toString();
+		if (stderr.length > STDERR_KEEP_CHARS) {
+			const tail = stderr.slice(-STDERR_KEEP_CHARS);
+			stderr = tail.slice(tail.indexOf('\n') + 1);
+		}
 	});
 	child.on('error', (error: NodeJS.ErrnoException) => {
 		failure =
@@ -122,7 +166,7 @@ export async function* readFrames(source: { file: string } | { url: string }, op
 	});
 	child.on('close', (code) => {
 		if (code !== 0 && code !== null && !failure) {
-			failure = new AgenticError('invalid_input', `ffmpeg could not read the ${what}: ${redactUrl(stderr.trim()) || `exit code ${code}`}`, {
+			failure = new AgenticError('invalid_input', `ffmpeg could not read the ${what}: ${clean(stderr.trim()).slice(-2000) || `exit code ${code}`}`, {
 				field: isUrl ? 'Stream URL' : 'Binary Property',
 				description: isUrl ? 'Check that the stream URL is reachable from the n8n host.' : 'Send an MP4 or MKV video ffmpeg can decode.',
 			});
@@ -137,6 +181,7 @@ export async function* readFrames(source: { file: string } | { url: string }, op
 		for (;;) {
 			if (queue.length > 0) {
 				const image = queue.shift() as RgbImage;
+				if (queue.length < MAX_QUEUED_FRAMES / 2 && child.stdout.isPaused()) child.stdout.resume();
 				yield { image, index, timestampSeconds: Math.round((index / fps) * 1000) / 1000 };
 				index++;
 				continue;
