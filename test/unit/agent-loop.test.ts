@@ -325,6 +325,16 @@ describe('agent loop', () => {
 		expect(markdown).not.toContain(KEY);
 	});
 
+	it('keeps secrets out of the answer, the tool call records and the turn kept for memory', async () => {
+		const leaky = echoTool('leaky', () => `the key is ${KEY}`);
+		fake.setScript([{ toolCalls: [{ name: 'leaky', arguments: { q: KEY } }] }, { content: `done with ${KEY}` }]);
+		const result = await run({ tools: [leaky], secrets: [KEY] });
+		expect(result.answer).toBe('done with [redacted]');
+		expect(result.toolCalls[0]).toMatchObject({ arguments: { q: '[redacted]' }, resultSummary: 'the key is [redacted]' });
+		expect(JSON.stringify(result.turn)).not.toContain(KEY);
+		expect(result.turn.at(-1)).toEqual({ role: 'assistant', content: 'done with [redacted]' });
+	});
+
 	it('sends earlier turns from memory before the task', async () => {
 		const history = [
 			{ role: 'user' as const, content: 'My name is Dana.' },

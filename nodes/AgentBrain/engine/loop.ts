@@ -3,7 +3,7 @@ import { AgenticError } from '../../shared/errors';
 import { checkCitations, extractUrls } from './citations';
 import { canonicalJson, isPlainObject, validateJsonSchema } from './schema';
 import { uniqueToolNames } from './tools';
-import { redactTrace } from './trace';
+import { redactJson, redactTrace } from './trace';
 import type {
 	AgentResult,
 	AgentTool,
@@ -368,21 +368,23 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 		}
 
 		const cited = checkCitations(answer, sources);
+		// What a tool or the model echoed (a key in an error, a header in a response) must not reach the output or the stored turn.
+		const secrets = options.secrets ?? [];
 		const result: AgentResult = {
-			answer,
+			answer: redactJson(answer, secrets),
 			stopReason,
 			iterations,
-			toolCalls: records,
+			toolCalls: redactJson(records, secrets),
 			usage,
-			citations: cited.citations,
-			trace: redactTrace(trace, options.secrets ?? []),
-			turn,
+			citations: redactJson(cited.citations, secrets),
+			trace: redactTrace(trace, secrets),
+			turn: redactJson(turn, secrets),
 		};
 		if (options.outputSchema) {
-			if (dataErrors) result.dataErrors = dataErrors;
-			else result.data = data;
+			if (dataErrors) result.dataErrors = redactJson(dataErrors, secrets);
+			else result.data = redactJson(data, secrets);
 		}
-		if (options.requireCitations) result.unverifiedCitations = cited.unverifiedCitations;
+		if (options.requireCitations) result.unverifiedCitations = redactJson(cited.unverifiedCitations, secrets);
 		return result;
 	} finally {
 		if (timer) clearTimeout(timer);

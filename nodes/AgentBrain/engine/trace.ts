@@ -2,11 +2,16 @@
 import { redactSecrets } from '../../shared/errors';
 import type { TraceEntry } from './types';
 
+/** Returns a copy of any JSON value (an answer, tool call records, a turn) in which no secret appears, at any depth. */
+export function redactJson<T>(value: T, secrets: Array<string | undefined>): T {
+	const live = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+	if (live.length === 0 || value === undefined) return value;
+	return JSON.parse(redactSecrets(JSON.stringify(value), live.map((s) => JSON.stringify(s).slice(1, -1)))) as T;
+}
+
 /** Returns a copy of the trace in which no secret appears, wherever it was (content, arguments, tool output). */
 export function redactTrace(trace: TraceEntry[], secrets: Array<string | undefined>): TraceEntry[] {
-	const live = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
-	if (live.length === 0) return trace;
-	return JSON.parse(redactSecrets(JSON.stringify(trace), live.map((s) => JSON.stringify(s).slice(1, -1)))) as TraceEntry[];
+	return redactJson(trace, secrets);
 }
 
 function fence(text: string): string {
