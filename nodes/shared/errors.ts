@@ -40,7 +40,10 @@ export function isAgenticError(error: unknown): error is AgenticError {
 export function redactSecrets(text: string, secrets: Array<string | undefined>): string {
 	let out = text;
 	for (const secret of secrets) {
-		if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
+		// A key pasted with a trailing newline is sent trimmed, so it shows up trimmed too.
+		for (const form of secret ? new Set([secret, secret.trim()]) : []) {
+			if (form.length >= 4) out = out.split(form).join('[redacted]');
+		}
 	}
 	return out;
 }

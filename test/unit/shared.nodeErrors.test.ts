@@ -32,6 +32,11 @@ describe('toNodeError', () => {
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('boom with key [redacted]');
 	});
+
+	it('hides a key that the credential holds with spaces or a newline around it', () => {
+		const error = toNodeError(ctx, new AgenticError('upstream', 'Example echoed Bearer tvly-secret-key back'), 0, ['  tvly-secret-key\n']);
+		expect(error.message).toBe('Example echoed Bearer [redacted] back');
+	});
 });
 
 describe('errorItem', () => {
