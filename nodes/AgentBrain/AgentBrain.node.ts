@@ -19,7 +19,7 @@ import { VectorMemory, checkNamespace } from '../VectorMemory/memory';
 import type { StoreBackend } from '../VectorMemory/types';
 import { BUILT_IN_TOOLS, MEMORY_TOOLS, agentBrainProperties } from './description';
 import { runAgent } from './engine/loop';
-import { FileConversationStore } from './engine/memory';
+import { DEFAULT_KEEP_TURNS, FileConversationStore } from './engine/memory';
 import { recallTool, rememberTool } from './engine/memoryTools';
 import { OPENAI_CREDENTIAL_NAME, OpenAiChatModel } from './engine/model';
 import { dateTimeTool, flattenTools, fromInvokableTool, webExtractTool, webSearchTool } from './engine/tools';
@@ -213,7 +213,7 @@ export class AgentBrain implements INodeType {
 						signal: this.getExecutionCancelSignal?.(),
 						secrets: [apiKey, tavilyKey, ...Object.values(extraHeaders), ...memorySecrets],
 					});
-					if (sessionId) await store.append(sessionId, result.turn);
+					if (sessionId) await store.append(sessionId, result.turn, Math.max(DEFAULT_KEEP_TURNS, options.memoryTurns ?? 10));
 					// As another agent's tool, the result is read by a model: the trace would only cost it tokens.
 					const trace = !hasToolInput ? 'none' : options.traceMarkdown === true ? 'json+markdown' : 'json';
 					output.push({ json: toJson(result, trace, sessionId), pairedItem: { item: i } });

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileConversationStore, defaultSessionsDir } from '../../nodes/AgentBrain/engine/memory';
+import { DEFAULT_KEEP_TURNS, FileConversationStore, defaultSessionsDir } from '../../nodes/AgentBrain/engine/memory';
 import type { ChatMessage } from '../../nodes/AgentBrain/engine/types';
 
 let dir: string;
@@ -29,6 +29,16 @@ describe('file conversation memory', () => {
 		expect(window).toEqual([...turnWithTool(3), ...turnWithTool(4)]);
 		expect(await store.load('s1', 0)).toEqual([]);
 		expect(await store.load('other', 5)).toEqual([]);
+	});
+
+	it('keeps only the last turns a session can still load, so its file stops growing', async () => {
+		const store = new FileConversationStore(dir);
+		for (let n = 1; n <= 8; n++) await store.append('long', turnWithTool(n), 3);
+		expect(await store.turns('long')).toEqual([turnWithTool(6), turnWithTool(7), turnWithTool(8)]);
+		for (let n = 9; n <= DEFAULT_KEEP_TURNS + 12; n++) await store.append('long', [{ role: 'user', content: `q${n}` }]);
+		const turns = await store.turns('long');
+		expect(turns).toHaveLength(DEFAULT_KEEP_TURNS);
+		expect(turns.at(-1)).toEqual([{ role: 'user', content: `q${DEFAULT_KEEP_TURNS + 12}` }]);
 	});
 
 	it('keeps turns across a restart (a new store on the same folder)', async () => {

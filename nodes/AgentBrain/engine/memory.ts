@@ -10,8 +10,12 @@ import type { ChatMessage } from './types';
 export interface ConversationStore {
 	/** The last `lastTurns` turns, oldest first, flattened into messages. */
 	load(sessionId: string, lastTurns: number): Promise<ChatMessage[]>;
-	append(sessionId: string, turn: ChatMessage[]): Promise<void>;
+	/** Adds a turn; only the last `keepTurns` turns stay stored (default the store's own limit). */
+	append(sessionId: string, turn: ChatMessage[], keepTurns?: number): Promise<void>;
 }
+
+/** Turns a session file keeps by default: older ones are never loaded, and the whole file is read on every run. */
+export const DEFAULT_KEEP_TURNS = 100;
 
 /** n8n keeps its data in `<N8N_USER_FOLDER or home>/.n8n`; sessions go beside it so they outlive a restart. */
 export function defaultSessionsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -51,13 +55,15 @@ export class FileConversationStore implements ConversationStore {
 		return (await this.read(sessionId)).turns.map((turn) => turn.messages);
 	}
 
-	async append(sessionId: string, turn: ChatMessage[]): Promise<void> {
+	async append(sessionId: string, turn: ChatMessage[], keepTurns = DEFAULT_KEEP_TURNS): Promise<void> {
 		if (turn.length === 0) return;
+		const keep = Math.max(1, Math.floor(keepTurns) || DEFAULT_KEEP_TURNS);
 		await fs.mkdir(this.dir, { recursive: true });
 		const path = this.fileOf(sessionId);
 		await this.withLock(`${path}.lock`, async () => {
 			const file = await this.read(sessionId);
 			file.turns.push({ at: new Date().toISOString(), messages: turn });
+			if (file.turns.length > keep) file.turns.splice(0, file.turns.length - keep);
 			const temp = `${path}.${randomUUID()}.tmp`;
 			await fs.writeFile(temp, JSON.stringify(file), 'utf8');
 			await fs.rename(temp, path);
@@ -115,10 +121,12 @@ export class InMemoryConversationStore implements ConversationStore {
 		return (lastTurns > 0 ? turns.slice(-lastTurns) : []).flat();
 	}
 
-	async append(sessionId: string, turn: ChatMessage[]): Promise<void> {
+	async append(sessionId: string, turn: ChatMessage[], keepTurns = DEFAULT_KEEP_TURNS): Promise<void> {
 		if (turn.length === 0) return;
 		const turns = this.sessions.get(sessionId) ?? [];
 		turns.push(turn);
+		const keep = Math.max(1, Math.floor(keepTurns) || DEFAULT_KEEP_TURNS);
+		if (turns.length > keep) turns.splice(0, turns.length - keep);
 		this.sessions.set(sessionId, turns);
 	}
 }
