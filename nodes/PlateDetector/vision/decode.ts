@@ -42,6 +42,20 @@ function geometry(srcW: number, srcH: number, width: number, height: number, zoo
 	return { scale, newW, newH, padX, padY };
 }
 
+/** Resizes into the model input and pads the rest with `padValue` grey. */
+async function letterboxed(pipeline: Sharp, g: ReturnType<typeof geometry>, width: number, height: number, padValue: number): Promise<Letterboxed> {
+	const img = await toRgb(
+		pipeline.resize(g.newW, g.newH, { fit: 'fill' }).extend({
+			top: g.padY,
+			bottom: height - g.newH - g.padY,
+			left: g.padX,
+			right: width - g.newW - g.padX,
+			background: { r: padValue, g: padValue, b: padValue },
+		}),
+	);
+	return { data: img.data, width, height, scale: g.scale, padX: g.padX, padY: g.padY };
+}
+
 function clipBox(box: Box, width: number, height: number) {
 	const left = Math.max(0, Math.min(width - 1, Math.floor(box.x1)));
 	const top = Math.max(0, Math.min(height - 1, Math.floor(box.y1)));
@@ -95,18 +109,7 @@ class EncodedImageSource implements ImageSource {
 		const g = geometry(this.width, this.height, width, height, zoom);
 		try {
 			// Resizing straight from the encoded bytes lets libjpeg shrink while decoding (a 1080p JPEG decodes at 1/4).
-			const img = await toRgb(
-				this.open()
-					.resize(g.newW, g.newH, { fit: 'fill' })
-					.extend({
-						top: g.padY,
-						bottom: height - g.newH - g.padY,
-						left: g.padX,
-						right: width - g.newW - g.padX,
-						background: { r: padValue, g: padValue, b: padValue },
-					}),
-			);
-			return { data: img.data, width, height, scale: g.scale, padX: g.padX, padY: g.padY };
+			return await letterboxed(this.open(), g, width, height, padValue);
 		} catch (error) {
 			throw wrapDecodeError(error);
 		}
@@ -139,18 +142,7 @@ class RawImageSource implements ImageSource {
 
 	async letterbox(width: number, height: number, padValue: number, zoom = 1): Promise<Letterboxed> {
 		const g = geometry(this.width, this.height, width, height, zoom);
-		const img = await toRgb(
-			sharp(this.image.data, { raw: { width: this.width, height: this.height, channels: 3 } })
-				.resize(g.newW, g.newH, { fit: 'fill' })
-				.extend({
-					top: g.padY,
-					bottom: height - g.newH - g.padY,
-					left: g.padX,
-					right: width - g.newW - g.padX,
-					background: { r: padValue, g: padValue, b: padValue },
-				}),
-		);
-		return { data: img.data, width, height, scale: g.scale, padX: g.padX, padY: g.padY };
+		return letterboxed(sharp(this.image.data, { raw: { width: this.width, height: this.height, channels: 3 } }), g, width, height, padValue);
 	}
 
 	async region(box: Box): Promise<RgbImage> {

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { AgenticError, redactSecrets } from '../../shared/errors';
 import type { PlateResult } from './alpr';
 import type { RgbImage } from './types';
+import { editDistance } from './watchlist';
 import { iou } from './yoloFormats';
 
 export interface VideoFrame {
@@ -222,20 +223,6 @@ interface Track {
 	readings: Array<{ plate: PlateResult; t: number }>;
 	lastBox: PlateResult['box'];
 	lastFrame: number;
-}
-
-function editDistance(a: string, b: string): number {
-	const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-	for (let i = 1; i <= a.length; i++) {
-		let prev = row[0];
-		row[0] = i;
-		for (let j = 1; j <= b.length; j++) {
-			const tmp = row[j];
-			row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-			prev = tmp;
-		}
-	}
-	return row[b.length];
 }
 
 /**

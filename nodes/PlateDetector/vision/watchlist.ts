@@ -11,19 +11,23 @@ export function normalizePlate(text: string): string {
 	return text.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
-export function plateDistance(a: string, b: string): number {
+/** Levenshtein distance with a chosen cost for substituting one character by another (insertions and deletions cost 1). */
+export function editDistance(a: string, b: string, substitution: (x: string, y: string) => number = (x, y) => (x === y ? 0 : 1)): number {
 	const row = Array.from({ length: b.length + 1 }, (_, j) => j);
 	for (let i = 1; i <= a.length; i++) {
 		let prev = row[0];
 		row[0] = i;
 		for (let j = 1; j <= b.length; j++) {
 			const tmp = row[j];
-			const sub = a[i - 1] === b[j - 1] ? 0 : CONFUSABLE[a[i - 1]] === b[j - 1] ? 0.5 : 1;
-			row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + sub);
+			row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + substitution(a[i - 1], b[j - 1]));
 			prev = tmp;
 		}
 	}
 	return row[b.length];
+}
+
+export function plateDistance(a: string, b: string): number {
+	return editDistance(a, b, (x, y) => (x === y ? 0 : CONFUSABLE[x] === y ? 0.5 : 1));
 }
 
 /** The closest entry within `maxDistance` (ties: the first listed), or undefined. */
