@@ -1,5 +1,7 @@
 // The Plate Detector node: reads parameters, runs the plate engine on a photo, video or stream per item, maps plates to items.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -44,6 +46,17 @@ function isVideo(bytes: Buffer, mimeType: string | undefined): boolean {
 	if (mimeType?.startsWith('video/')) return true;
 	// MP4/MOV 'ftyp' box, Matroska/WebM EBML header.
 	return bytes.subarray(4, 8).toString('latin1') === 'ftyp' || bytes.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]));
+}
+
+async function fileHead(path: string, length: number): Promise<Buffer> {
+	const handle = await open(path, 'r');
+	try {
+		const buffer = Buffer.alloc(length);
+		const { bytesRead } = await handle.read(buffer, 0, length, 0);
+		return buffer.subarray(0, bytesRead);
+	} finally {
+		await handle.close();
+	}
 }
 
 function round(v: number, digits = 3): number {
@@ -164,17 +177,25 @@ async function runItem(ctx: IExecuteFunctions, itemIndex: number, json: IDataObj
 
 	const propertyName = ctx.getNodeParameter('binaryPropertyName', itemIndex) as string;
 	const binary: IBinaryData = ctx.helpers.assertBinaryData(itemIndex, propertyName);
-	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
-	if (bytes.length > 0 && isVideo(bytes, binary.mimeType)) {
-		const dir = await mkdtemp(join(tmpdir(), 'plate-video-'));
-		try {
-			const file = join(dir, 'input');
-			await writeFile(file, bytes);
+	const dir = await mkdtemp(join(tmpdir(), 'plate-video-'));
+	let bytes: Buffer;
+	try {
+		const file = join(dir, 'input');
+		if (binary.id) {
+			// Stored by n8n's binary data manager: a video goes to disk for ffmpeg without ever being held whole in memory.
+			await pipeline(await ctx.helpers.getBinaryStream(binary.id), createWriteStream(file));
+			const head = await fileHead(file, 16);
+			bytes = head.length > 0 && isVideo(head, binary.mimeType) ? head : await readFile(file);
+		} else {
+			bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+			if (bytes.length > 0 && isVideo(bytes, binary.mimeType)) await writeFile(file, bytes);
+		}
+		if (bytes.length > 0 && isVideo(bytes, binary.mimeType)) {
 			const result = await readVideo(alpr, readFrames({ file }, frameOptions));
 			return videoItem(result, watchlist, maxDistance, itemIndex);
-		} finally {
-			await rm(dir, { recursive: true, force: true });
 		}
+	} finally {
+		await rm(dir, { recursive: true, force: true });
 	}
 
 	const image = await openImage(bytes, { maxPixels: (options.maxMegapixels ?? 100) * 1e6 });

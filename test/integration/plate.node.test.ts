@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions, type INode } from 'n8n-workflow';
 import sharp from 'sharp';
 import { PlateDetector } from '../../nodes/PlateDetector/PlateDetector.node';
@@ -26,6 +27,8 @@ interface Item {
 	bytes?: Buffer;
 	mimeType?: string;
 	params?: Record<string, unknown>;
+	/** Kept by n8n's binary data manager (filesystem/S3 mode): the item carries an id, its bytes come as a stream. */
+	stored?: boolean;
 }
 
 const node: INode = { id: 'plate-1', name: 'Plate Detector', type: 'n8n-nodes-agentic.plateDetector', typeVersion: 1, position: [0, 0], parameters: {} };
@@ -44,9 +47,16 @@ function context(items: Item[], continueOnFail = false, watchlistItems: IDataObj
 		helpers: {
 			assertBinaryData: (i: number, name: string) => {
 				if (!items[i].bytes || name !== 'data') throw new NodeOperationError(node, `This operation expects the node's input data to contain a binary file '${name}', but none was found`);
-				return { data: '', mimeType: items[i].mimeType ?? 'image/png' };
+				return { data: '', mimeType: items[i].mimeType ?? 'image/png', ...(items[i].stored ? { id: `filesystem-v2:item-${i}` } : {}) };
 			},
-			getBinaryDataBuffer: async (i: number) => items[i].bytes as Buffer,
+			getBinaryDataBuffer: async (i: number) => {
+				if (items[i].stored) throw new Error('a stored binary was loaded whole into memory');
+				return items[i].bytes as Buffer;
+			},
+			getBinaryStream: async (id: string) => {
+				const bytes = items[Number(id.split('item-')[1])].bytes as Buffer;
+				return Readable.from(Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, k) => bytes.subarray(k * 65536, (k + 1) * 65536)));
+			},
 			prepareBinaryData: async (data: Buffer, fileName: string, mimeType: string) => ({ data: data.toString('base64'), fileName, mimeType }),
 			// n8n's helper with encoding 'arraybuffer' resolves with the body bytes.
 			httpRequest: async (options: IHttpRequestOptions) => {
@@ -144,6 +154,20 @@ describeWithModels('Plate Detector node', () => {
 		const [item] = await execute([{ bytes: readFileSync(file), mimeType: 'video/mp4', params: { options: { ...modelOptions, fps: 2 } } }]);
 		expect(item.json).toMatchObject({ plateText: '5AU5341', plateCount: 1, framesProcessed: 4 });
 		expect((item.json.plates as IDataObject[])[0]).toMatchObject({ firstSeenSeconds: 0, lastSeenSeconds: 1.5, frames: 4, votes: 4 });
+	});
+
+	it('streams a video and a photo kept by the binary data manager instead of loading them whole', async () => {
+		const file = join(generated, 'plate-node-test.mp4');
+		if (!existsSync(file)) {
+			mkdirSync(generated, { recursive: true });
+			execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '10', '-t', '2', '-i', join(fixtures, 'plates/misc/fast-alpr_test_image.png'), '-vf', 'scale=640:-2,format=yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', file]);
+		}
+		const [video, photo] = await execute([
+			{ bytes: readFileSync(file), mimeType: 'application/octet-stream', stored: true, params: { options: { ...modelOptions, fps: 2 } } },
+			{ bytes: carPhoto(), stored: true },
+		]);
+		expect(video.json).toMatchObject({ plateText: '5AU5341', plateCount: 1, framesProcessed: 4 });
+		expect(photo.json).toMatchObject({ plateText: '5AU5341', plateCount: 1, width: 518, height: 331 });
 	});
 
 	it('reads plates from an HTTP stream for the set duration', async () => {
