@@ -79,6 +79,9 @@ describe('agent loop', () => {
 		expect(result.answer).toBe('both done');
 		expect(finished.fast).toBeLessThan(finished.slow);
 		expect(started.fast).toBeLessThan(finished.slow);
+		// Records and trace follow the order of the calls, not the order the tools finished in.
+		expect(result.toolCalls.map((c) => c.name)).toEqual(['slow', 'fast']);
+		expect(result.trace.filter((t) => t.direction === 'tool').map((t) => t.toolCallId)).toEqual(['a', 'b']);
 		const toolMessages = fake.requests[1].body.messages.filter((m: { role: string }) => m.role === 'tool');
 		expect(toolMessages.map((m: { tool_call_id: string; content: string }) => [m.tool_call_id, m.content])).toEqual([
 			['a', 'slow result'],

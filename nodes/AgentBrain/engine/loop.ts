@@ -222,7 +222,8 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 		return response;
 	};
 
-	const runTool = async (call: ToolCallRequest, iteration: number, repeated: boolean): Promise<ChatMessage> => {
+	/** Runs one call; what it adds to the records and trace is returned, so concurrent calls are recorded in call order. */
+	const runTool = async (call: ToolCallRequest, iteration: number, repeated: boolean): Promise<{ message: ChatMessage; record: ToolCallRecord; entry: TraceEntry }> => {
 		const started = performance.now();
 		const name = call.function.name;
 		let parsed: unknown = call.function.arguments;
@@ -267,12 +268,10 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 		const record: ToolCallRecord = { name, arguments: parsed, resultSummary: Array.from(content).slice(0, SUMMARY_CHARS).join(''), ms, iteration };
 		if (failure) record.error = failure;
 		if (repeated) record.repeated = true;
-		records.push(record);
 		const message: ChatMessage = { role: 'tool', tool_call_id: call.id, content };
 		const entry = traceEntryOf(message, iteration, 'tool');
 		entry.ms = ms;
-		trace.push(entry);
-		return message;
+		return { message, record, entry };
 	};
 
 	try {
@@ -321,7 +320,10 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 				callCounts.set(key, count);
 				return count > MAX_IDENTICAL_CALLS;
 			});
-			const results = await Promise.all(calls.map((call, i) => runTool(call, iterations, repeats[i])));
+			const ran = await Promise.all(calls.map((call, i) => runTool(call, iterations, repeats[i])));
+			const results = ran.map((r) => r.message);
+			records.push(...ran.map((r) => r.record));
+			trace.push(...ran.map((r) => r.entry));
 			messages.push(...results);
 			turn.push(message, ...results);
 		}
