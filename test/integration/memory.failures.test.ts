@@ -79,3 +79,30 @@ describe('A Pinecone index of another dimension', () => {
 		}
 	});
 });
+
+describe('A large batch into Pinecone', () => {
+	it('is sent in upserts Pinecone accepts (2 MB at most each) and stores every record', async () => {
+		const pinecone = await startFakePinecone({ dimension: 1536 });
+		try {
+			const store = new PineconeStore({ indexHost: pinecone.url, apiKey: 'k-123' });
+			// 300 chunks of OpenAI-sized embeddings: about 10 MB as JSON.
+			const records = Array.from({ length: 300 }, (_, i) => ({
+				id: `doc-${i}`,
+				vector: Array.from({ length: 1536 }, (_, d) => Math.sin(i * 1536 + d) / 40),
+				text: `chunk ${i}`,
+				metadata: { n: i },
+			}));
+			await store.insert('big', records);
+			const upserts = pinecone.requests.filter((r) => r.path === '/vectors/upsert');
+			expect(upserts.length).toBeGreaterThan(1);
+			for (const upsert of upserts) {
+				expect(Buffer.byteLength(JSON.stringify(upsert.body))).toBeLessThanOrEqual(2_000_000);
+				expect(upsert.body.vectors.length).toBeLessThanOrEqual(1000);
+			}
+			expect(upserts.flatMap((u) => u.body.vectors.map((v: { id: string }) => v.id))).toEqual(records.map((r) => r.id));
+			expect(pinecone.namespaces.get('big')?.size).toBe(300);
+		} finally {
+			await pinecone.close();
+		}
+	});
+});

@@ -16,6 +16,9 @@ const TEXT_KEY = '_text';
 const API_VERSION = '2025-04';
 /** Pinecone's largest topK: the ceiling for finding what a filter matches before deleting it. */
 const MAX_TOP_K = 10_000;
+const MAX_UPSERT_RECORDS = 1000;
+/** 2 MB, less room for the request's envelope. */
+const MAX_UPSERT_BYTES = 2_000_000 - 1024;
 
 export function pineconeFilter(filter: MetadataFilter | undefined): Record<string, unknown> | undefined {
 	const out: Record<string, unknown> = {};
@@ -42,13 +45,24 @@ export class PineconeStore implements StoreBackend {
 	}
 
 	async insert(namespace: string, records: VectorRecord[]): Promise<void> {
-		// Pinecone takes up to 1000 vectors (2 MB) per upsert; one request keeps a normal batch all-or-nothing.
-		for (let i = 0; i < records.length; i += 1000) {
-			await this.rest.call('POST', '/vectors/upsert', {
-				namespace,
-				vectors: records.slice(i, i + 1000).map((r) => ({ id: r.id, values: r.vector, metadata: { ...r.metadata, [TEXT_KEY]: r.text } })),
-			});
+		// Pinecone takes up to 1000 records and 2 MB per upsert: 1536-dimension vectors as JSON fill 2 MB at about 60 records.
+		// A batch over that goes in several requests; upserting the same ids again repairs one that stopped part way.
+		let batch: object[] = [];
+		let bytes = 0;
+		const send = async () => {
+			if (batch.length === 0) return;
+			await this.rest.call('POST', '/vectors/upsert', { namespace, vectors: batch });
+			batch = [];
+			bytes = 0;
+		};
+		for (const r of records) {
+			const vector = { id: r.id, values: r.vector, metadata: { ...r.metadata, [TEXT_KEY]: r.text } };
+			const size = Buffer.byteLength(JSON.stringify(vector)) + 1;
+			if (batch.length >= MAX_UPSERT_RECORDS || (batch.length > 0 && bytes + size > MAX_UPSERT_BYTES)) await send();
+			batch.push(vector);
+			bytes += size;
 		}
+		await send();
 	}
 
 	private async query(namespace: string, vector: number[], topK: number, filter: MetadataFilter | undefined) {
