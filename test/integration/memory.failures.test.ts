@@ -106,3 +106,24 @@ describe('A large batch into Pinecone', () => {
 		}
 	});
 });
+
+describe('Deleting many records from Pinecone', () => {
+	it('asks only for ids when finding what a filter matches, and fetches ids 1000 at a time', async () => {
+		const pinecone = await startFakePinecone({ dimension: 8 });
+		try {
+			const store = new PineconeStore({ indexHost: pinecone.url, apiKey: 'k-123' });
+			const records = Array.from({ length: 1500 }, (_, i) => ({ id: `r${i}`, vector: [1, i % 7, 0, 0, 0, 0, 0, 1], text: 'x'.repeat(500), metadata: { odd: i % 2 === 1 } }));
+			await store.insert('many', records);
+			expect(await store.delete('many', { filter: { odd: true } })).toBe(750);
+			const probe = pinecone.requests.find((r) => r.path === '/query');
+			// Pinecone refuses query results over 4 MB: 10,000 matches with their text would be.
+			expect(probe?.body).toMatchObject({ topK: 10_000, includeMetadata: false, includeValues: false });
+			// All 1500 ids, half of them gone already: two fetches, and only the 750 still there count.
+			expect(await store.delete('many', { ids: records.map((r) => r.id) })).toBe(750);
+			expect(pinecone.requests.filter((r) => r.path === '/vectors/fetch')).toHaveLength(2);
+			expect(pinecone.namespaces.get('many')?.size).toBe(0);
+		} finally {
+			await pinecone.close();
+		}
+	});
+});

@@ -65,13 +65,13 @@ export class PineconeStore implements StoreBackend {
 		await send();
 	}
 
-	private async query(namespace: string, vector: number[], topK: number, filter: MetadataFilter | undefined) {
+	private async query(namespace: string, vector: number[], topK: number, filter: MetadataFilter | undefined, includeMetadata = true) {
 		const response = await this.rest.call<{ matches?: Array<{ id: string; score: number; metadata?: Record<string, unknown> }> }>('POST', '/query', {
 			namespace,
 			vector,
 			topK,
 			filter: pineconeFilter(filter),
-			includeMetadata: true,
+			includeMetadata,
 			includeValues: false,
 		});
 		return response?.matches ?? [];
@@ -87,8 +87,10 @@ export class PineconeStore implements StoreBackend {
 	async delete(namespace: string, selector: { ids?: string[]; filter?: MetadataFilter }): Promise<number> {
 		// Pinecone's delete says nothing of what it removed: find the ids first, then delete exactly those.
 		const matched = new Set<string>();
-		if (selector.ids?.length) {
-			const query = selector.ids.map((id) => `ids=${encodeURIComponent(id)}`).join('&');
+		const wanted = selector.ids ?? [];
+		// Pinecone fetches at most 1000 ids per request.
+		for (let i = 0; i < wanted.length; i += 1000) {
+			const query = wanted.slice(i, i + 1000).map((id) => `ids=${encodeURIComponent(id)}`).join('&');
 			const fetched = await this.rest.call<{ vectors?: Record<string, unknown> }>('GET', `/vectors/fetch?namespace=${encodeURIComponent(namespace)}&${query}`);
 			Object.keys(fetched?.vectors ?? {}).forEach((id) => matched.add(id));
 		}
@@ -96,7 +98,8 @@ export class PineconeStore implements StoreBackend {
 			const { dimensions } = await this.stats(namespace);
 			if (dimensions) {
 				const probe = new Array<number>(dimensions).fill(1 / Math.sqrt(dimensions));
-				(await this.query(namespace, probe, MAX_TOP_K, selector.filter)).forEach((m) => matched.add(m.id));
+				// Ids only: with metadata (the text included) 10,000 matches would pass Pinecone's 4 MB query result limit.
+				(await this.query(namespace, probe, MAX_TOP_K, selector.filter, false)).forEach((m) => matched.add(m.id));
 			}
 		}
 		const ids = [...matched];
