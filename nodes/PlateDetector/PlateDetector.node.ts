@@ -166,7 +166,11 @@ async function runItem(ctx: IExecuteFunctions, itemIndex: number, json: IDataObj
 	}
 	const maxDistance = watchlistSource === 'none' ? 0 : (ctx.getNodeParameter('watchlistMaxDistance', itemIndex, 1) as number);
 	const alpr = await createAlpr(ctx, options);
-	const frameOptions: FrameOptions = { fps: options.fps ?? 5, frameTimeoutMs: (options.frameTimeoutSeconds ?? 15) * 1000 };
+	const frameOptions: FrameOptions = {
+		fps: options.fps ?? 5,
+		frameTimeoutMs: (options.frameTimeoutSeconds ?? 15) * 1000,
+		maxPixels: (options.maxMegapixels ?? 100) * 1e6,
+	};
 
 	if (input === 'stream') {
 		const url = ctx.getNodeParameter('streamUrl', itemIndex) as string;

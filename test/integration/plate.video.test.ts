@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { createServer as httpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
+import type { AgenticError } from '../../nodes/shared/errors';
 import { Alpr } from '../../nodes/PlateDetector/vision/alpr';
 import { MAX_QUEUED_FRAMES, PlateTracker, readFrames } from '../../nodes/PlateDetector/vision/video';
 
@@ -117,6 +118,18 @@ describe('video sources that fail', () => {
 			await new Promise((r) => server.close(r));
 		}
 		expect(Date.now() - started).toBeLessThan(10_000);
+	});
+
+	it('refuses a video whose frames are over the pixel limit before buffering a frame', async () => {
+		const file = join(mkdtempSync(join(tmpdir(), 'plate-big-')), 'big.mp4');
+		execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=640x480:rate=5:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', file]);
+		const failure = await drain(readFrames({ file }, { maxPixels: 100_000 })).then(
+			() => undefined,
+			(error: AgenticError) => error,
+		);
+		expect(failure?.message).toBe("The video's frames are 640×480 (0.3 megapixels), over the limit of 0.1");
+		expect(failure?.field).toBe('Max Image Megapixels');
+		expect(await drain(readFrames({ file }, { maxPixels: 640 * 480 }))).toBe(5);
 	});
 
 	it('hides the password of a stream URL however often ffmpeg prints it, even past a long log', async () => {

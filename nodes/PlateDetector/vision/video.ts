@@ -22,7 +22,11 @@ export interface FrameOptions {
 	frameTimeoutMs?: number;
 	/** ffmpeg binary (default `FFMPEG_PATH` or `ffmpeg` on the PATH). */
 	ffmpegPath?: string;
+	/** Refuse videos whose frames are larger than this many pixels, before a frame is buffered (default 100 MP). */
+	maxPixels?: number;
 }
+
+const DEFAULT_MAX_FRAME_PIXELS = 100_000_000;
 
 const STREAM_SCHEMES = ['rtsp:', 'http:', 'https:'];
 
@@ -74,6 +78,8 @@ class PpmSplitter {
 	private length = 0;
 	private needed = 0;
 
+	constructor(private readonly maxPixels: number) {}
+
 	/** Throws when the bytes are not PPM frames (nothing else may grow the buffer without end). */
 	push(chunk: Buffer): RgbImage[] {
 		this.chunks.push(chunk);
@@ -90,6 +96,13 @@ class PpmSplitter {
 			}
 			const width = Number(header[1]);
 			const height = Number(header[2]);
+			if (width * height > this.maxPixels) {
+				throw new AgenticError(
+					'invalid_input',
+					`The video's frames are ${width}×${height} (${((width * height) / 1e6).toFixed(1)} megapixels), over the limit of ${(this.maxPixels / 1e6).toFixed(1)}`,
+					{ field: 'Max Image Megapixels', description: 'Raise "Max Image Megapixels" if the video is genuine, or send a smaller video.' },
+				);
+			}
 			const start = header[0].length;
 			const end = start + width * height * 3;
 			if (buffer.length < end) {
@@ -128,7 +141,7 @@ export async function* readFrames(source: { file: string } | { url: string }, op
 
 	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- ffmpeg runs from an argument array without a shell; stream URLs are limited to rtsp/http/https
 	const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-	const splitter = new PpmSplitter();
+	const splitter = new PpmSplitter(options.maxPixels ?? DEFAULT_MAX_FRAME_PIXELS);
 	const queue: RgbImage[] = [];
 	let stderr = '';
 	let failure: AgenticError | undefined;
@@ -142,7 +155,7 @@ export async function* readFrames(source: { file: string } | { url: string }, op
 		try {
 			queue.push(...splitter.push(chunk));
 		} catch (error) {
-			failure ??= new AgenticError('internal', `Could not read ffmpeg's frames: ${(error as Error).message}`);
+			failure ??= error instanceof AgenticError ? error : new AgenticError('internal', `Could not read ffmpeg's frames: ${(error as Error).message}`);
 			child.kill('SIGKILL');
 		}
 		if (queue.length >= MAX_QUEUED_FRAMES) child.stdout.pause();
