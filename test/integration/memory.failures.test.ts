@@ -127,3 +127,27 @@ describe('Deleting many records from Pinecone', () => {
 		}
 	});
 });
+
+describe('A large batch into Qdrant', () => {
+	it('is sent in requests well under Qdrant\'s 32 MB limit and stores every record', async () => {
+		const qdrant = await startFakeQdrant({});
+		try {
+			const store = new QdrantStore({ baseUrl: qdrant.url });
+			// 1200 chunks of OpenAI-sized embeddings: about 40 MB as JSON, over Qdrant's default request limit in one go.
+			const records = Array.from({ length: 1200 }, (_, i) => ({
+				id: `doc-${i}`,
+				vector: Array.from({ length: 1536 }, (_, d) => Math.sin(i * 1536 + d) / 40),
+				text: `chunk ${i}`,
+				metadata: { n: i },
+			}));
+			await store.insert('big', records);
+			const puts = qdrant.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/points'));
+			expect(puts.length).toBeGreaterThan(1);
+			for (const put of puts) expect(Buffer.byteLength(JSON.stringify(put.body))).toBeLessThanOrEqual(8 * 1024 * 1024);
+			expect(puts.flatMap((p) => p.body.points.map((pt: { payload: { id: string } }) => pt.payload.id))).toEqual(records.map((r) => r.id));
+			expect(await store.stats('big')).toEqual({ count: 1200, dimensions: 1536 });
+		} finally {
+			await qdrant.close();
+		}
+	}, 30_000);
+});

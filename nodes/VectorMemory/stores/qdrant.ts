@@ -9,6 +9,8 @@ export interface QdrantStoreOptions extends Omit<RestOptions, 'headers'> {
 }
 
 const CREDENTIAL = 'Qdrant (Agentic) API';
+/** A quarter of Qdrant's default 32 MB request limit, leaving room for servers set lower. */
+const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Qdrant accepts only UUIDs and integers as point ids; other ids map to a UUID derived from them. */
@@ -55,10 +57,25 @@ export class QdrantStore implements StoreBackend {
 		if (!(await this.info(namespace))) {
 			await this.rest.call('PUT', this.path(namespace), { vectors: { size: records[0].vector.length, distance: 'Cosine' } });
 		}
-		// One request with wait=true: Qdrant applies it as one operation and answers once it is stored.
-		await this.rest.call('PUT', this.path(namespace, '/points?wait=true'), {
-			points: records.map((r) => ({ id: qdrantPointId(r.id), vector: r.vector, payload: { id: r.id, text: r.text, metadata: r.metadata } })),
-		});
+		// Each request with wait=true: Qdrant applies it as one operation and answers once it is stored. Qdrant refuses
+		// requests over 32 MB (its default max_request_size_mb), about 1000 OpenAI-sized vectors as JSON: larger batches
+		// go in several requests, and upserting the same ids again repairs one that stopped part way.
+		let points: object[] = [];
+		let bytes = 0;
+		const send = async () => {
+			if (points.length === 0) return;
+			await this.rest.call('PUT', this.path(namespace, '/points?wait=true'), { points });
+			points = [];
+			bytes = 0;
+		};
+		for (const r of records) {
+			const point = { id: qdrantPointId(r.id), vector: r.vector, payload: { id: r.id, text: r.text, metadata: r.metadata } };
+			const size = Buffer.byteLength(JSON.stringify(point)) + 1;
+			if (points.length > 0 && bytes + size > MAX_REQUEST_BYTES) await send();
+			points.push(point);
+			bytes += size;
+		}
+		await send();
 	}
 
 	async search(namespace: string, { vector, topK, filter }: SearchRequest): Promise<SearchHit[]> {
