@@ -295,6 +295,20 @@ describe.each(backends)('Vector Memory on the $name backend', (backend) => {
 		expect((await memory.stats('empty')).count).toBe(1);
 	});
 
+	it('keeps short namespaces apart from look-alike longer ones, and takes names ending in "_" or "-"', async () => {
+		await memory.upsert('ab', [docs[0]], chunking);
+		await memory.upsert('ns_ab', [docs[1], docs[2]], chunking);
+		await memory.upsert('tail_', [docs[3]], chunking);
+		await memory.upsert('tail-', [docs[4]], chunking);
+		expect((await memory.stats('ab')).count).toBe(1);
+		expect((await memory.stats('ns_ab')).count).toBe(2);
+		expect((await memory.query('ab', docs[1].text, { topK: 5 })).map((h) => h.text)).toEqual([docs[0].text]);
+		expect((await memory.query('tail_', docs[3].text, { topK: 5 })).map((h) => h.text)).toEqual([docs[3].text]);
+		expect((await memory.query('tail-', docs[4].text, { topK: 5 })).map((h) => h.text)).toEqual([docs[4].text]);
+		await memory.clear('ab');
+		expect((await memory.stats('ns_ab')).count).toBe(2);
+	});
+
 	it('rejects an invalid filter naming the field', async () => {
 		await memory.upsert('badfilter', docs.slice(0, 1), chunking);
 		await expect(memory.query('badfilter', 'cat', { filter: { year: { $between: [1, 2] } } })).rejects.toThrow(/field "year".*\$between/);

@@ -42,8 +42,9 @@ export class ChromaStore implements StoreBackend {
 	}
 
 	private collectionName(namespace: string): string {
-		// Chroma wants 3 to 512 characters; short namespaces get a fixed prefix.
-		return namespace.length >= 3 ? namespace : `ns_${namespace}`;
+		// Chroma wants 3 to 512 characters ending with a letter or digit. Other namespaces are wrapped in dots, which no
+		// namespace contains, so "ab" can never land in the collection of a namespace spelled "ns_ab".
+		return namespace.length >= 3 && /[A-Za-z0-9]$/.test(namespace) ? namespace : `ns.${namespace}.0`;
 	}
 
 	private async find(namespace: string): Promise<Collection | undefined> {
