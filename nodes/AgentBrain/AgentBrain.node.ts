@@ -12,6 +12,7 @@ import { parseExtraHeaders } from '../../credentials/OpenAiCompatibleAgenticApi.
 import { AgenticError } from '../shared/errors';
 import { errorItem, toNodeError } from '../shared/nodeErrors';
 import { n8nTransport } from '../shared/n8nHttp';
+import { secretHeaderValues } from '../shared/openAiCompatible';
 import { TavilyClient } from '../Tavily/engine/client';
 import { BACKEND_CREDENTIALS, createBackend, type BackendName } from '../VectorMemory/backends';
 import { OpenAiEmbedder } from '../VectorMemory/embeddings';
@@ -131,6 +132,7 @@ export class AgentBrain implements INodeType {
 				description: 'Write them as a JSON object of header names to values, e.g. {"HTTP-Referer": "https://example.com"}, or leave {}.',
 			});
 		}
+		const headerSecrets = secretHeaderValues(extraHeaders);
 		// Used as another agent's tool, n8n gives the node no inputs: it then has only its built-in tools.
 		const hasToolInput =
 			typeof this.getNodeInputs !== 'function' || this.getNodeInputs().some((input) => input.type === NodeConnectionTypes.AiTool);
@@ -211,14 +213,14 @@ export class AgentBrain implements INodeType {
 						requireCitations: options.requireCitations,
 						outputSchema: parseOutputSchema(options.outputSchema),
 						signal: this.getExecutionCancelSignal?.(),
-						secrets: [apiKey, tavilyKey, ...Object.values(extraHeaders), ...memorySecrets],
+						secrets: [apiKey, tavilyKey, ...headerSecrets, ...memorySecrets],
 					});
 					if (sessionId) await store.append(sessionId, result.turn, Math.max(DEFAULT_KEEP_TURNS, options.memoryTurns ?? 10));
 					// As another agent's tool, the result is read by a model: the trace would only cost it tokens.
 					const trace = !hasToolInput ? 'none' : options.traceMarkdown === true ? 'json+markdown' : 'json';
 					output.push({ json: toJson(result, trace, sessionId), pairedItem: { item: i } });
 				} catch (error) {
-					const nodeError = toNodeError(this, error, i, [apiKey, tavilyKey, ...Object.values(extraHeaders), ...memorySecrets]);
+					const nodeError = toNodeError(this, error, i, [apiKey, tavilyKey, ...headerSecrets, ...memorySecrets]);
 					if (!this.continueOnFail()) throw nodeError;
 					output.push(errorItem(nodeError, i));
 				}

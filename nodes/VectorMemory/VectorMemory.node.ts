@@ -16,6 +16,7 @@ import { parseExtraHeaders } from '../../credentials/OpenAiCompatibleAgenticApi.
 import { redactSecrets } from '../shared/errors';
 import { errorItem, toNodeError } from '../shared/nodeErrors';
 import { n8nTransport } from '../shared/n8nHttp';
+import { secretHeaderValues } from '../shared/openAiCompatible';
 import { BACKEND_CREDENTIALS, createBackend, pgConnection, type BackendName } from './backends';
 import {
 	backendField,
@@ -127,13 +128,14 @@ async function embedderFor(ctx: IExecuteFunctions, operation: Operation, secrets
 	}
 	const credentials = await ctx.getCredentials('openAiCompatibleAgenticApi');
 	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
-	secrets.push(apiKey);
+	const headers = parseExtraHeaders(credentials.extraHeaders) ?? {};
+	secrets.push(apiKey, ...secretHeaderValues(headers));
 	const dimensions = ctx.getNodeParameter('dimensions', 0, 0) as number;
 	return new OpenAiEmbedder({
 		apiKey,
 		baseUrl: typeof credentials.baseUrl === 'string' ? credentials.baseUrl : undefined,
 		organization: typeof credentials.organization === 'string' && credentials.organization.trim() ? credentials.organization.trim() : undefined,
-		headers: parseExtraHeaders(credentials.extraHeaders) ?? {},
+		headers,
 		model: ctx.getNodeParameter('model', 0) as string,
 		dimensions: dimensions > 0 ? dimensions : undefined,
 		transport: n8nTransport(ctx),

@@ -31,3 +31,16 @@ export function openAiCompatibleEndpoint(connection: OpenAiCompatibleConnection)
 	if (connection.organization) headers['OpenAI-Organization'] = connection.organization;
 	return { baseUrl, headers };
 }
+
+const SECRET_HEADER_NAME = /auth|key|token|secret|cookie|pass|sig|session|credential/i;
+
+/**
+ * The extra header values to keep out of outputs, traces and errors: those of headers named like credentials, and
+ * any value shaped like a token. An app name or site URL (OpenRouter's X-Title, HTTP-Referer) stays readable, since
+ * answers may mention it.
+ */
+export function secretHeaderValues(headers: Record<string, string>): string[] {
+	return Object.entries(headers)
+		.filter(([name, value]) => SECRET_HEADER_NAME.test(name) || (value.length >= 16 && !/\s/.test(value) && !/^https?:\/\//i.test(value)))
+		.map(([, value]) => value);
+}

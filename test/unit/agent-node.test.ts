@@ -197,6 +197,14 @@ describe('Agent Brain node', () => {
 		expect(fake.requests[0].headers['x-title']).toBe('Agent');
 		await expect(execute({ openai: { extraHeaders: '[1,2]' } })).rejects.toThrow(/extra headers in the "OpenAI-compatible API" credential/);
 	});
+
+	it('hides extra header values that are credentials but not the app name or site an answer may mention', async () => {
+		const headers = { 'HTTP-Referer': 'https://acme.example', 'X-Title': 'Acme', 'X-Gateway-Key': 'gw-7f3a9c2e41d8b6f0', 'X-Route': 'eu1' };
+		fake.setScript([{ content: 'Acme helps at https://acme.example/help (not gw-7f3a9c2e41d8b6f0, not eu1).' }]);
+		const [out] = await execute({ openai: { extraHeaders: JSON.stringify(headers) } });
+		expect(out[0].json.answer).toBe('Acme helps at https://acme.example/help (not [redacted], not eu1).');
+		expect(JSON.stringify(out[0].json.trace)).not.toContain('gw-7f3a9c2e41d8b6f0');
+	});
 });
 
 describe('OpenAI-compatible API credential', () => {
