@@ -1,5 +1,6 @@
 import { AgenticError } from '../../nodes/shared/errors';
 import { requestWithRetry, retryAfterMs, type HttpResponse, type HttpTransport } from '../../nodes/shared/http';
+import { secretHeaderValues } from '../../nodes/shared/openAiCompatible';
 
 function scripted(responses: Array<HttpResponse | Error>): { transport: HttpTransport; calls: number } {
 	const state = { calls: 0, transport: (async () => {
@@ -70,5 +71,20 @@ describe('requestWithRetry', () => {
 		const res = await requestWithRetry(t.transport, { method: 'GET', url: 'http://x' }, { ...base, sleep: async () => {} });
 		expect(res.status).toBe(400);
 		expect(t.calls).toBe(1);
+	});
+});
+
+describe('secretHeaderValues', () => {
+	it('picks the extra header values that are credentials or token-shaped, not app names or site URLs', () => {
+		expect(
+			secretHeaderValues({
+				'HTTP-Referer': 'https://example.com/a-long-path-here',
+				'X-Title': 'My Research Agent',
+				'X-Api-Key': 'short1',
+				Cookie: 'sid=abc',
+				'X-Trace': 'a1b2c3d4e5f6a7b8c9d0',
+				'X-Region': 'eu-west-1',
+			}),
+		).toEqual(['short1', 'sid=abc', 'a1b2c3d4e5f6a7b8c9d0']);
 	});
 });
