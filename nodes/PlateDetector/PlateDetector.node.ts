@@ -108,12 +108,14 @@ export class PlateDetector implements INodeType {
 		const items = this.getInputData();
 		const out: INodeExecutionData[] = [];
 		let watchlistItems: IDataObject[] | undefined;
+		// Items with the same options share one pipeline: the models are checked (and a dynamic one probed) once per run.
+		const pipelines = new Map<string, Promise<Alpr>>();
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
 				if (this.getNodeParameter('watchlistSource', itemIndex, 'none') === 'input' && !watchlistItems) {
 					watchlistItems = (this.getInputData(1) ?? []).map((item) => item.json);
 				}
-				out.push(await runItem(this, itemIndex, items[itemIndex].json, watchlistItems ?? []));
+				out.push(await runItem(this, itemIndex, items[itemIndex].json, watchlistItems ?? [], pipelines));
 			} catch (error) {
 				const nodeError = toNodeError(this, error, itemIndex);
 				if (!this.continueOnFail()) throw nodeError;
@@ -144,7 +146,13 @@ async function createAlpr(ctx: IExecuteFunctions, options: NodeOptions): Promise
 	});
 }
 
-async function runItem(ctx: IExecuteFunctions, itemIndex: number, json: IDataObject, watchlistItems: IDataObject[]): Promise<INodeExecutionData> {
+async function runItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	json: IDataObject,
+	watchlistItems: IDataObject[],
+	pipelines: Map<string, Promise<Alpr>>,
+): Promise<INodeExecutionData> {
 	const input = ctx.getNodeParameter('input', itemIndex) as 'binary' | 'stream';
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as NodeOptions;
 	const watchlistSource = ctx.getNodeParameter('watchlistSource', itemIndex, 'none') as 'none' | 'list' | 'field' | 'input';
@@ -165,7 +173,15 @@ async function runItem(ctx: IExecuteFunctions, itemIndex: number, json: IDataObj
 		watchlist = watchlistItems.flatMap((item) => splitList(item[field]));
 	}
 	const maxDistance = watchlistSource === 'none' ? 0 : (ctx.getNodeParameter('watchlistMaxDistance', itemIndex, 1) as number);
-	const alpr = await createAlpr(ctx, options);
+	const key = JSON.stringify(options);
+	let pending = pipelines.get(key);
+	if (!pending) {
+		pending = createAlpr(ctx, options);
+		pipelines.set(key, pending);
+		// A failed load is tried again by the next item: the error may be that item's alone (e.g. a download that timed out).
+		pending.catch(() => pipelines.delete(key));
+	}
+	const alpr = await pending;
 	const frameOptions: FrameOptions = {
 		fps: options.fps ?? 5,
 		frameTimeoutMs: (options.frameTimeoutSeconds ?? 15) * 1000,

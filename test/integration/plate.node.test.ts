@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions, type INode } from 'n8n-workflow';
 import sharp from 'sharp';
 import { PlateDetector } from '../../nodes/PlateDetector/PlateDetector.node';
+import { Alpr } from '../../nodes/PlateDetector/vision/alpr';
 
 const fixtures = resolve(__dirname, '../../../shared/fixtures');
 const generated = resolve(__dirname, '../fixtures/generated');
@@ -168,6 +169,17 @@ describeWithModels('Plate Detector node', () => {
 		]);
 		expect(video.json).toMatchObject({ plateText: '5AU5341', plateCount: 1, framesProcessed: 4 });
 		expect(photo.json).toMatchObject({ plateText: '5AU5341', plateCount: 1, width: 518, height: 331 });
+	});
+
+	it('loads the models once for all items with the same options', async () => {
+		const create = jest.spyOn(Alpr, 'create');
+		try {
+			const out = await execute([{ bytes: carPhoto() }, { bytes: carPhoto() }, { bytes: carPhoto(), params: { options: { ...modelOptions, minPlateWidth: 20 } } }]);
+			expect(out.map((item) => item.json.plateText)).toEqual(['5AU5341', '5AU5341', '5AU5341']);
+			expect(create).toHaveBeenCalledTimes(2);
+		} finally {
+			create.mockRestore();
+		}
 	});
 
 	it('reads plates from an HTTP stream for the set duration', async () => {
