@@ -382,22 +382,3 @@ describe('pgvector specifics', () => {
 	});
 });
 
-describe('Chroma with a batch over its max_batch_size', () => {
-	let server: Awaited<ReturnType<typeof startChroma>>;
-	beforeAll(async () => {
-		server = await startChroma();
-	}, 60_000);
-	afterAll(() => {
-		server.child.kill('SIGKILL');
-		rmSync(server.dir, { recursive: true, force: true });
-	});
-
-	it('stores every record of a batch larger than the server takes in one request', async () => {
-		const { max_batch_size: limit } = (await (await fetch(`${server.url}/api/v2/pre-flight-checks`)).json()) as { max_batch_size: number };
-		const records = Array.from({ length: limit + 100 }, (_, i) => ({ id: `r${i}`, vector: [1, (i % 97) / 97, (i % 13) / 13, 0.5], text: `record ${i}`, metadata: {} }));
-		const store = new ChromaStore({ baseUrl: server.url });
-		await store.insert('bulk', records);
-		expect(await store.stats('bulk')).toEqual({ count: limit + 100, dimensions: 4 });
-		await store.close();
-	}, 60_000);
-});

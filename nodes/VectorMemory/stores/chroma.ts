@@ -11,8 +11,6 @@ export interface ChromaStoreOptions extends Omit<RestOptions, 'headers'> {
 }
 
 const CREDENTIAL = 'Chroma (Agentic) API';
-/** Chroma's default max_batch_size, for servers that do not say theirs. */
-const DEFAULT_MAX_BATCH_SIZE = 5461;
 
 /** Chroma's `where`: one operator per field, several fields joined with $and. */
 export function chromaWhere(filter: MetadataFilter | undefined): Record<string, unknown> | undefined {
@@ -60,32 +58,13 @@ export class ChromaStore implements StoreBackend {
 			get_or_create: true,
 			configuration: { hnsw: { space: 'cosine' } },
 		}))!;
-		// Chroma applies a request atomically but refuses more than its max_batch_size records (5461 by default): a batch
-		// up to that is all-or-nothing; a larger one goes in several requests, and upserting it again repairs a partial one.
-		const size = await this.maxBatchSize();
-		for (let i = 0; i < records.length; i += size) {
-			const part = records.slice(i, i + size);
-			await this.rest.call('POST', `${this.base}/${collection.id}/upsert`, {
-				ids: part.map((r) => r.id),
-				embeddings: part.map((r) => r.vector),
-				documents: part.map((r) => r.text),
-				metadatas: part.map((r) => (Object.keys(r.metadata).length ? r.metadata : null)),
-			});
-		}
-	}
-
-	private batchSize?: Promise<number>;
-
-	/** The server's own limit from its pre-flight checks, asked once per store. */
-	private maxBatchSize(): Promise<number> {
-		this.batchSize ??= this.rest
-			.call<{ max_batch_size?: unknown }>('GET', '/api/v2/pre-flight-checks', undefined, true)
-			.then((checks) => {
-				const size = Number(checks?.max_batch_size);
-				return Number.isInteger(size) && size > 0 ? size : DEFAULT_MAX_BATCH_SIZE;
-			})
-			.catch(() => DEFAULT_MAX_BATCH_SIZE);
-		return this.batchSize;
+		// One request per call keeps the batch all-or-nothing (Chroma applies a request atomically).
+		await this.rest.call('POST', `${this.base}/${collection.id}/upsert`, {
+			ids: records.map((r) => r.id),
+			embeddings: records.map((r) => r.vector),
+			documents: records.map((r) => r.text),
+			metadatas: records.map((r) => (Object.keys(r.metadata).length ? r.metadata : null)),
+		});
 	}
 
 	async search(namespace: string, { vector, topK, filter }: SearchRequest): Promise<SearchHit[]> {
