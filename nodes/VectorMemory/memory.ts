@@ -28,6 +28,8 @@ export interface QueryOptions {
 	filter?: unknown;
 }
 
+/** Candidate chunk ids tried per document and round when removing chunks an updated document no longer has. */
+const STALE_WINDOW = 8;
 const NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 export function checkNamespace(namespace: string): string {
@@ -71,6 +73,8 @@ export class VectorMemory {
 	async upsert(namespace: string, documents: MemoryDocument[], chunking: ChunkOptions): Promise<InsertReport> {
 		checkNamespace(namespace);
 		const pending: Array<Omit<VectorRecord, 'vector'>> = [];
+		/** Chunks per caller id, for removing the chunks an updated document no longer has. */
+		const chunkCounts = new Map<string, number>();
 		let skippedEmpty = 0;
 		for (const doc of documents) {
 			const text = typeof doc.text === 'string' ? doc.text : '';
@@ -79,6 +83,7 @@ export class VectorMemory {
 				skippedEmpty++;
 				continue;
 			}
+			if (doc.id) chunkCounts.set(doc.id, chunks.length);
 			const metadata = cleanMetadata(doc.metadata);
 			chunks.forEach((chunk, index) => {
 				const id = doc.id ? (chunks.length === 1 ? doc.id : `${doc.id}#${index}`) : contentId(chunk);
@@ -95,7 +100,26 @@ export class VectorMemory {
 			namespace,
 			unique.map((record, i) => ({ ...record, vector: vectors[i] })),
 		);
+		await this.removeStaleChunks(namespace, chunkCounts, new Set(byId.keys()));
 		return { ids: pending.map((r) => r.id), chunks: unique.length, skippedEmpty };
+	}
+
+	/**
+	 * A document stored again under its id may now have fewer chunks, or one instead of several: the chunks it no longer
+	 * has are deleted after the new ones are written (so a failure never loses the document). Chunk numbers are
+	 * contiguous, so windows of candidate ids are tried until one deletes nothing.
+	 */
+	private async removeStaleChunks(namespace: string, chunkCounts: Map<string, number>, written: Set<string>): Promise<void> {
+		for (let round = 0; chunkCounts.size > 0; round++) {
+			const candidates: string[] = [];
+			for (const [id, count] of chunkCounts) {
+				if (round === 0 && count > 1) candidates.push(id);
+				const from = (count > 1 ? count : 0) + round * STALE_WINDOW;
+				for (let k = from; k < from + STALE_WINDOW; k++) candidates.push(`${id}#${k}`);
+			}
+			const ids = candidates.filter((id) => !written.has(id));
+			if (ids.length === 0 || (await this.store.delete(namespace, { ids })) === 0) return;
+		}
 	}
 
 	async query(namespace: string, text: string, options: QueryOptions = {}): Promise<SearchHit[]> {

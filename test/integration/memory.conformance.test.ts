@@ -309,6 +309,23 @@ describe.each(backends)('Vector Memory on the $name backend', (backend) => {
 		expect((await memory.stats('ns_ab')).count).toBe(2);
 	});
 
+	it('drops the chunks a document no longer has when it is stored again under its id', async () => {
+		const sentences = (n: number, word: string) => Array.from({ length: n }, (_, i) => `Sentence ${i} about ${word}.`).join(' ');
+		const small = { chunkSize: 60, chunkOverlap: 0 };
+		const first = await memory.upsert('shrink', [{ id: 'doc-2', text: sentences(30, 'tulips') }], small);
+		expect(first.chunks).toBeGreaterThan(10);
+		await memory.upsert('shrink', [{ id: 'doc-1', text: 'Another document about ferns.' }], small);
+		const shorter = await memory.upsert('shrink', [{ id: 'doc-2', text: sentences(3, 'roses') }], small);
+		expect((await memory.stats('shrink')).count).toBe(shorter.chunks + 1);
+		expect((await memory.query('shrink', 'Sentence 15 about tulips', { topK: 20 })).some((h) => h.text.includes('tulips'))).toBe(false);
+		await memory.upsert('shrink', [{ id: 'doc-2', text: 'Now one short text about daisies.' }], small);
+		expect((await memory.stats('shrink')).count).toBe(2);
+		const again = await memory.upsert('shrink', [{ id: 'doc-2', text: sentences(4, 'lilies') }], small);
+		expect((await memory.stats('shrink')).count).toBe(again.chunks + 1);
+		const ids = (await memory.query('shrink', 'lilies daisies ferns', { topK: 20 })).map((h) => h.id).sort();
+		expect(ids).toEqual(['doc-1', ...again.ids].sort());
+	});
+
 	it('rejects an invalid filter naming the field', async () => {
 		await memory.upsert('badfilter', docs.slice(0, 1), chunking);
 		await expect(memory.query('badfilter', 'cat', { filter: { year: { $between: [1, 2] } } })).rejects.toThrow(/field "year".*\$between/);
