@@ -1,5 +1,6 @@
 // How each Vector Memory backend fails: a server that is down, a refused key, a dimension mismatch — clear errors naming what to fix.
 import { createServer, type AddressInfo } from 'node:net';
+import type { AgenticError } from '../../nodes/shared/errors';
 import { VectorMemory } from '../../nodes/VectorMemory/memory';
 import { ChromaStore } from '../../nodes/VectorMemory/stores/chroma';
 import { PgVectorStore } from '../../nodes/VectorMemory/stores/pgvector';
@@ -150,4 +151,18 @@ describe('A large batch into Qdrant', () => {
 			await qdrant.close();
 		}
 	}, 30_000);
+});
+
+describe('A backend that refuses a request', () => {
+	it('says where to look: the credential named, the service\'s explanation kept', async () => {
+		// Chroma answers 404 like this when the credential names a tenant or database that does not exist.
+		const transport = async () => ({ status: 404, headers: {}, body: { error: 'NotFoundError', message: 'Database missing_db not found' } });
+		const store = new ChromaStore({ baseUrl: 'http://chroma.local:8000', database: 'missing_db', transport, retry: noWait });
+		const failure = await store.insert('ns', [record]).then(
+			() => undefined,
+			(error: AgenticError) => error,
+		);
+		expect(failure?.message).toMatch(/^Chroma answered HTTP 404 to POST .*Database missing_db not found/);
+		expect(failure?.description).toBe('Chroma\'s own explanation is in the message. Check the URL and settings in the "Chroma (Agentic) API" credential, then the node\'s parameters.');
+	});
 });

@@ -39,6 +39,8 @@ export class RestClient {
 			const detail = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
 			throw new AgenticError('upstream', `${this.service} answered HTTP ${response.status} to ${method} ${path}: ${detail.slice(0, 300)}`, {
 				httpStatus: response.status,
+				field: this.credentialName,
+				description: `${this.service}'s own explanation is in the message. Check the URL and settings in the "${this.credentialName}" credential, then the node's parameters.`,
 			});
 		}
 		return response.body as T;
