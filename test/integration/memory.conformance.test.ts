@@ -394,6 +394,29 @@ describe('pgvector specifics', () => {
 		expect(wrong.message).toMatch(/ECONNREFUSED/);
 	});
 
+	it('names the Table Name to change when a table of that name belongs to something else', async () => {
+		const { Client } = await import('pg');
+		const client = new Client({ host: '127.0.0.1', port: server.port, user: 'postgres', password: 'postgres', database: 'postgres' });
+		await client.connect();
+		await client.query('CREATE TABLE someone_elses (note text)');
+		await client.query('CREATE TABLE text_embeddings (embedding text, note text)');
+		await client.end();
+		const insert = (table: string) =>
+			open(table, 'cosine')
+				.insert('ns', [{ id: 'a', vector: [1, 0, 0], text: 'a', metadata: {} }])
+				.then(
+					() => undefined,
+					(error: AgenticError) => error,
+				);
+		const failure = await insert('someone_elses');
+		expect(failure?.message).toMatch(/^Postgres error 42703: column "\w+".* does not exist/);
+		expect(failure?.description).toMatch(/table "someone_elses" was made by something else, choose another Table Name/);
+		const textColumn = await insert('text_embeddings');
+		expect(textColumn?.message).toBe('The table "text_embeddings" is not a Vector Memory table: its embedding column is text, not vector(n)');
+		expect(textColumn?.field).toBe('tableName');
+		await expect(open('text_embeddings', 'cosine').stats('ns')).rejects.toThrow(/not a Vector Memory table/);
+	});
+
 	it('rejects a table name that is not a plain identifier', () => {
 		expect(() => open('drop table; --', 'cosine')).toThrow(/Invalid table name/);
 	});

@@ -102,15 +102,34 @@ export class PgVectorStore implements StoreBackend {
 				description: `Check that Postgres is up and the host and port in the "${CREDENTIAL}" credential are right.`,
 			});
 		}
-		return new AgenticError('upstream', `Postgres error ${e.code}: ${e.message}`, { cause: error });
+		if (/extension "?vector"?/i.test(e.message ?? '')) {
+			return new AgenticError('upstream', `Postgres error ${e.code}: ${e.message}`, {
+				field: CREDENTIAL,
+				description: 'Install the pgvector extension on this Postgres (as a superuser: CREATE EXTENSION vector), or use a database that has it.',
+				cause: error,
+			});
+		}
+		return new AgenticError('upstream', `Postgres error ${e.code}: ${e.message}`, {
+			field: 'tableName',
+			description: `Postgres's own explanation is in the message. If the table "${this.table}" was made by something else, choose another Table Name; check the rights of the user in the "${CREDENTIAL}" credential.`,
+			cause: error,
+		});
 	}
 
 	private async tableDimensions(): Promise<number | null> {
-		const result = await this.pool.query<{ dims: number }>(
-			`SELECT a.atttypmod AS dims FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attname = 'embedding'`,
+		const result = await this.pool.query<{ dims: number; type: string }>(
+			`SELECT a.atttypmod AS dims, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attname = 'embedding'`,
 			[this.table],
 		);
-		return result.rows.length ? Number(result.rows[0].dims) : null;
+		if (result.rows.length === 0) return null;
+		const { dims, type } = result.rows[0];
+		if (!/^vector\(\d+\)$/.test(type) || !(Number(dims) > 0)) {
+			throw new AgenticError('invalid_input', `The table "${this.table}" is not a Vector Memory table: its embedding column is ${type}, not vector(n)`, {
+				field: 'tableName',
+				description: 'Choose another Table Name; Vector Memory creates its own table there.',
+			});
+		}
+		return Number(dims);
 	}
 
 	private async ensureTable(dims: number) {
