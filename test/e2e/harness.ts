@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { cachedNodesDir } from './communityPackage';
-import { ensureRuntime, type N8nRuntime } from './runtime';
+import { ensureRuntime, type N8nRuntime, type RuntimeSpec } from './runtime';
 
 export const DEFAULT_OWNER = { email: 'owner@example.com', password: 'Agentic-Owner-2026' };
 
@@ -24,7 +24,7 @@ export interface WorkflowSpec {
 	nodes: Array<Record<string, unknown> & { name: string; type: string; credentials?: Record<string, { id?: string; name: string }> }>;
 	connections: Record<string, unknown>;
 	settings?: Record<string, unknown>;
-	/** Publish it (n8n 2.x's name for activation) so its webhooks and triggers listen; default true. */
+	/** Publish it (n8n 2.x's name for activation; n8n 1.x activates it) so its webhooks and triggers listen; default true. */
 	active?: boolean;
 	[key: string]: unknown;
 }
@@ -39,6 +39,8 @@ export interface StartOptions {
 	/** How long to wait for n8n to answer; a cold runtime install is allowed for separately. */
 	bootTimeoutMs?: number;
 	log?: (line: string) => void;
+	/** Which cached runtime to boot (default n8n 2.41.1 on Node 24); e.g. N8N1_RUNTIME for n8n 1.123 on Node 20. */
+	runtime?: RuntimeSpec;
 }
 
 export interface WebhookResponse {
@@ -76,6 +78,8 @@ export interface Execution extends ExecutionSummary {
 
 export interface N8nInstance {
 	url: string;
+	/** The runtime this n8n runs on (its n8n and Node versions). */
+	runtime: N8nRuntime;
 	/** n8n's pid, also the id of the process group it and its task runner run in. */
 	pid: number;
 	port: number;
@@ -219,7 +223,11 @@ export async function stopProcessGroup(child: ChildProcess, graceMs = 10_000): P
 
 export class N8nClient {
 	private cookie = '';
-	constructor(readonly url: string) {}
+	/** n8nMajor: 2 publishes workflows through an outbox, 1 activates them at once (the REST API differs there). */
+	constructor(
+		readonly url: string,
+		readonly n8nMajor = 2,
+	) {}
 
 	async request(method: string, urlPath: string, body?: unknown): Promise<Response> {
 		return fetch(`${this.url}${urlPath}`, {
@@ -304,13 +312,20 @@ export class N8nClient {
 			);
 			return { ...node, credentials };
 		});
-		const created = await this.rest('POST', '/workflows', { settings: { executionOrder: 'v1' }, ...rest, nodes });
+		// n8n 1.x stores `active` as given and refuses a workflow without it (its editor always sends it).
+		const inactive = this.n8nMajor < 2 ? { active: false } : {};
+		const created = await this.rest('POST', '/workflows', { settings: { executionOrder: 'v1' }, ...rest, ...inactive, nodes });
 		return { id: created.id, versionId: created.versionId };
 	}
 
 	async publishWorkflow(workflowId: string, versionId?: string): Promise<void> {
 		const version = versionId ?? (await this.rest('GET', `/workflows/${workflowId}`)).versionId;
-		await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId: version });
+		const activated = await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId: version });
+		// n8n 1.x registers webhooks and triggers before the call answers (a failure is a 400 naming the node); it has no publication outbox.
+		if (this.n8nMajor < 2) {
+			if (activated?.active !== true) throw new Error(`workflow ${workflowId} is not active after activating it`);
+			return;
+		}
 		// n8n 2.x publishes through an outbox worker: webhooks listen only once the publication settles.
 		const deadline = Date.now() + 30_000;
 		for (;;) {
@@ -336,7 +351,7 @@ function parseFlatted(runtime: N8nRuntime, text: string): any {
 export async function startN8n(options: StartOptions = {}): Promise<N8nInstance> {
 	// A first run installs n8n for minutes: say so rather than sit silent.
 	const log = options.log ?? ((line: string) => process.stderr.write(`[n8n e2e] ${line}\n`));
-	const runtime = await ensureRuntime(log);
+	const runtime = await ensureRuntime({ ...options.runtime, log });
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	const n8nFolder = path.join(userFolder, '.n8n');
 	fs.mkdirSync(n8nFolder, { recursive: true });
@@ -353,7 +368,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			port,
 			brokerPort,
 			encryptionKey: randomBytes(24).toString('hex'),
-			extra: options.env,
+			extra: { ...runtime.env, ...options.env },
 		}),
 		// Its own process group, so stop() reaches the task runner n8n spawns too.
 		detached: true,
@@ -376,7 +391,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	});
 
 	const url = `http://127.0.0.1:${port}`;
-	const client = new N8nClient(url);
+	const client = new N8nClient(url, runtime.n8nMajor);
 	const fail = async (error: unknown): Promise<never> => {
 		await stopProcessGroup(child).catch(() => undefined);
 		const message = (error as Error).message;
@@ -405,6 +420,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 
 	const instance: N8nInstance = {
 		url,
+		runtime,
 		pid: child.pid!,
 		port,
 		userFolder,

