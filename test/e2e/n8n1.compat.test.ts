@@ -238,7 +238,7 @@ it('remembers texts in one execution and finds the closest in the next (Vector M
 }, 60_000);
 
 describe('the shipped workflows', () => {
-	it.each(shipped.map(({ file, workflow }) => [file, workflow] as const))('%s imports into n8n 1.123, which knows each node type and version it uses', async (_file, workflow) => {
+	it.each(shipped.map(({ file, workflow }) => [file, workflow] as const))('%s imports and activates in n8n 1.123, which knows each node type and version it uses', async (_file, workflow) => {
 		const known = await knownNodeTypes();
 		const used = [...new Set(workflow.nodes.map((node) => `${node.type}@${node.typeVersion as number}`))];
 		expect(used.filter((type) => !known.has(type))).toEqual([]);
@@ -249,5 +249,9 @@ describe('the shipped workflows', () => {
 		const stored = await n8n.rest('GET', `/workflows/${created.id}`);
 		expect(stored.nodes.map((node: { name: string; type: string }) => `${node.name}:${node.type}`)).toEqual(nodes.map((node) => `${node.name}:${node.type}`));
 		expect(Object.keys(stored.connections).sort()).toEqual(Object.keys(connections).sort());
+
+		// Activating registers its trigger (webhook, schedule or chat) in n8n 1.123.
+		const activated = await n8n.rest('POST', `/workflows/${created.id}/activate`, { versionId: stored.versionId });
+		expect(activated.active).toBe(true);
 	}, 30_000);
 });
