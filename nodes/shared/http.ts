@@ -99,6 +99,20 @@ export interface RetryOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Resolves when the wait is over or the execution is stopped, whichever comes first. */
+function abortableWait(wait: Promise<void>, signal?: AbortSignal): Promise<void> {
+	if (!signal) return wait;
+	if (signal.aborted) return Promise.resolve();
+	return new Promise<void>((resolve) => {
+		const done = () => {
+			signal.removeEventListener('abort', done);
+			resolve();
+		};
+		signal.addEventListener('abort', done, { once: true });
+		void wait.then(done, done);
+	});
+}
+
 /** Delay a Retry-After header asks for, in ms (seconds or an HTTP date), or undefined. */
 export function retryAfterMs(headers: Record<string, string>, now = Date.now()): number | undefined {
 	const value = headers['retry-after'] ?? headers['retry-after-ms'];
@@ -184,7 +198,10 @@ export async function requestWithRetry(
 		}
 		if (attempt >= retries || request.signal?.aborted) break;
 		const backoff = Math.min(maxDelay, base * 2 ** attempt * (0.75 + Math.random() * 0.5));
-		await sleep(Math.min(maxDelay, waitMs ?? backoff));
+		await abortableWait(sleep(Math.min(maxDelay, waitMs ?? backoff)), request.signal);
+		if (request.signal?.aborted) {
+			throw Object.assign(new AgenticError('cancelled', `The ${options.service} request was cancelled`), { code: 'ABORTED' });
+		}
 	}
 	const tries = retries + 1;
 	if (lastStatus === 429) {

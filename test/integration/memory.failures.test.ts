@@ -153,6 +153,22 @@ describe('A large batch into Qdrant', () => {
 	}, 30_000);
 });
 
+describe('Two first writers into a new Qdrant collection', () => {
+	it('both store their records: the one that loses the race to create the collection is not failed', async () => {
+		const qdrant = await startFakeQdrant({});
+		try {
+			const store = new QdrantStore({ baseUrl: qdrant.url });
+			const record = (id: string) => ({ id, vector: [0.6, 0.8, 0], text: id, metadata: {} });
+			await Promise.all([store.insert('race', [record('a')]), store.insert('race', [record('b')])]);
+			const creates = qdrant.requests.filter((r) => r.method === 'PUT' && r.path === '/collections/race');
+			expect(creates).toHaveLength(2);
+			expect(await store.stats('race')).toEqual({ count: 2, dimensions: 3 });
+		} finally {
+			await qdrant.close();
+		}
+	});
+});
+
 describe('A backend that refuses a request', () => {
 	it('says where to look: the credential named, the service\'s explanation kept', async () => {
 		// Chroma answers 404 like this when the credential names a tenant or database that does not exist.

@@ -87,4 +87,15 @@ describe('secretHeaderValues', () => {
 			}),
 		).toEqual(['short1', 'sid=abc', 'a1b2c3d4e5f6a7b8c9d0']);
 	});
+
+	it('stops waiting for the next try as soon as the execution is cancelled', async () => {
+		const controller = new AbortController();
+		const t = scripted([{ status: 503, headers: { 'retry-after': '30' }, body: 'down' }]);
+		const started = Date.now();
+		setTimeout(() => controller.abort(), 50);
+		const error = await requestWithRetry(t.transport, { method: 'GET', url: 'http://x', signal: controller.signal }, { ...base, maxDelayMs: 30_000 }).catch((e) => e);
+		expect(error.kind).toBe('cancelled');
+		expect(Date.now() - started).toBeLessThan(2000);
+		expect(t.calls).toBe(1);
+	});
 });

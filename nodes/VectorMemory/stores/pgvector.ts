@@ -135,7 +135,12 @@ export class PgVectorStore implements StoreBackend {
 	private async ensureTable(dims: number) {
 		const { opclass } = DISTANCES[this.distance];
 		const client = await this.pool.connect();
+		let committed = false;
 		try {
+			// Two first writers at once would collide inside CREATE ... IF NOT EXISTS (duplicate key in the catalog):
+			// one transaction-scoped advisory lock per table makes the second wait, then find everything there.
+			await client.query('BEGIN');
+			await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`n8n-nodes-agentic:${this.table}`]);
 			await client.query('CREATE EXTENSION IF NOT EXISTS vector');
 			await client.query(
 				`CREATE TABLE IF NOT EXISTS ${this.table} (
@@ -147,7 +152,10 @@ export class PgVectorStore implements StoreBackend {
 			if (dims <= 2000) {
 				await client.query(`CREATE INDEX IF NOT EXISTS ${this.table}_${this.distance.toLowerCase()}_hnsw ON ${this.table} USING hnsw (embedding ${opclass})`);
 			}
+			await client.query('COMMIT');
+			committed = true;
 		} finally {
+			if (!committed) await client.query('ROLLBACK').catch(() => undefined);
 			client.release();
 		}
 	}

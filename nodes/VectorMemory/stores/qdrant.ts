@@ -55,7 +55,8 @@ export class QdrantStore implements StoreBackend {
 	async insert(namespace: string, records: VectorRecord[]): Promise<void> {
 		if (records.length === 0) return;
 		if (!(await this.info(namespace))) {
-			await this.rest.call('PUT', this.path(namespace), { vectors: { size: records[0].vector.length, distance: 'Cosine' } });
+			// Two first writers race to create the collection; Qdrant answers the later one 409, which is no failure.
+			await this.rest.call('PUT', this.path(namespace), { vectors: { size: records[0].vector.length, distance: 'Cosine' } }, false, [409]);
 		}
 		// Each request with wait=true: Qdrant applies it as one operation and answers once it is stored. Qdrant refuses
 		// requests over 32 MB (its default max_request_size_mb), about 1000 OpenAI-sized vectors as JSON: larger batches

@@ -27,14 +27,14 @@ export class RestClient {
 		this.baseUrl = options.baseUrl.replace(/\/+$/, '');
 	}
 
-	/** Sends a JSON request; returns the body, or undefined on a 404 when `allow404`. */
-	async call<T>(method: HttpMethod, path: string, body?: unknown, allow404 = false): Promise<T | undefined> {
+	/** Sends a JSON request; returns the body, or undefined on a 404 when `allow404` or on a status in `alsoFine`. */
+	async call<T>(method: HttpMethod, path: string, body?: unknown, allow404 = false, alsoFine: number[] = []): Promise<T | undefined> {
 		const response = await requestWithRetry(
 			this.options.transport ?? fetchTransport,
 			{ method, url: `${this.baseUrl}${path}`, headers: { ...this.options.headers }, body, timeoutMs: 60_000 },
 			{ ...this.options.retry, service: this.service, credentialName: this.credentialName, secrets: this.secrets },
 		);
-		if (response.status === 404 && allow404) return undefined;
+		if ((response.status === 404 && allow404) || alsoFine.includes(response.status)) return undefined;
 		if (response.status >= 400) {
 			const detail = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
 			throw new AgenticError('upstream', `${this.service} answered HTTP ${response.status} to ${method} ${path}: ${detail.slice(0, 300)}`, {
