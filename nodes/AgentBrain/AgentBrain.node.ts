@@ -24,6 +24,7 @@ import { DEFAULT_KEEP_TURNS, FileConversationStore } from './engine/memory';
 import { recallTool, rememberTool } from './engine/memoryTools';
 import { OPENAI_CREDENTIAL_NAME, OpenAiChatModel } from './engine/model';
 import { dateTimeTool, flattenTools, fromInvokableTool, webExtractTool, webSearchTool } from './engine/tools';
+import { schemaProblems } from './engine/schema';
 import { traceToMarkdown } from './engine/trace';
 import type { AgentResult, AgentTool, JsonSchema } from './engine/types';
 
@@ -53,6 +54,13 @@ function parseOutputSchema(value: AgentBrainOptions['outputSchema']): JsonSchema
 		throw new AgenticError('invalid_input', parsed instanceof AgenticError ? parsed.message : 'Output JSON Schema must be a JSON object', {
 			field: 'Output JSON Schema',
 			description: 'Write a JSON Schema object, e.g. {"type": "object", "properties": {"answer": {"type": "string"}}}.',
+		});
+	}
+	const problems = schemaProblems(parsed as JsonSchema);
+	if (problems.length > 0) {
+		throw new AgenticError('invalid_input', `Output JSON Schema cannot be satisfied: ${problems[0]}`, {
+			field: 'Output JSON Schema',
+			description: 'Make every "$ref" point at a definition that describes a value (e.g. "#/$defs/item"), not back at itself.',
 		});
 	}
 	return parsed as JsonSchema;

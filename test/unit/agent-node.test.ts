@@ -184,6 +184,15 @@ describe('Agent Brain node', () => {
 		expect(error.message).toMatch(/^Output JSON Schema is not valid JSON/);
 	});
 
+	it('refuses an output schema whose $ref leads back to itself, naming the option, before any model call', async () => {
+		const before = fake.requests.length;
+		const error = await execute({ params: { options: { outputSchema: '{"allOf":[{"$ref":"#"}]}' } } }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toMatch(/^Output JSON Schema cannot be satisfied: \(root\): the schema refers to itself/);
+		expect(error.description).toMatch(/\$ref/);
+		expect(fake.requests.length).toBe(before);
+	});
+
 	it('returns structured data parsed from the answer', async () => {
 		fake.setScript([{ content: '{"city":"Paris","country":"France"}' }]);
 		const schema = JSON.stringify({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] });

@@ -4,7 +4,7 @@ export { OpenAiChatModel, OPENAI_DEFAULT_BASE_URL, OPENAI_CREDENTIAL_NAME, parse
 export { recallTool, rememberTool } from './memoryTools';
 export { webSearchTool, webExtractTool, dateTimeTool, flattenTools, fromInvokableTool, uniqueToolNames, type InvokableTool, type WebSearchClient } from './tools';
 export { FileConversationStore, InMemoryConversationStore, defaultSessionsDir, type ConversationStore } from './memory';
-export { validateJsonSchema, toolSchemaToJsonSchema, zodToJsonSchema, canonicalJson } from './schema';
+export { validateJsonSchema, schemaProblems, toolSchemaToJsonSchema, zodToJsonSchema, canonicalJson } from './schema';
 export { checkCitations, extractUrls } from './citations';
 export { traceToMarkdown, redactTrace } from './trace';
 export type * from './types';

@@ -1,17 +1,31 @@
 // JSON Schema for tool arguments and structured answers: a small validator, and a converter from zod schemas (v3 and v4) read duck-typed.
 import type { JsonSchema } from './types';
 
+const MAX_SCHEMA_DEPTH = 200;
+const SCHEMA_LOOP = 'the schema refers to itself without end ($ref or allOf loop)';
+
+/** Problems with a schema itself that no value could satisfy: today, a $ref/allOf loop. */
+export function schemaProblems(schema: JsonSchema): string[] {
+	for (const sample of [{}, [], '', 0, null]) {
+		const loop = validateJsonSchema(sample, schema).find((problem) => problem.endsWith(SCHEMA_LOOP));
+		if (loop) return [loop];
+	}
+	return [];
+}
+
 /**
  * Checks a value against the JSON Schema keywords tools and answer schemas use (type, properties, required,
  * additionalProperties, items, enum, const, bounds, lengths, pattern, anyOf/oneOf/allOf, local $ref).
  * Returns readable problems ("/query must be string"); empty when the value fits.
  */
-export function validateJsonSchema(value: unknown, schema: JsonSchema, root: JsonSchema = schema, path = ''): string[] {
+export function validateJsonSchema(value: unknown, schema: JsonSchema, root: JsonSchema = schema, path = '', depth = 0): string[] {
 	if (schema === null || typeof schema !== 'object') return [];
 	const at = path || '(root)';
+	// A $ref or allOf that leads back to itself without going into the value would never end.
+	if (depth > MAX_SCHEMA_DEPTH) return [`${at}: ${SCHEMA_LOOP}`];
 	if (typeof schema.$ref === 'string') {
 		const target = resolveRef(root, schema.$ref);
-		return target ? validateJsonSchema(value, target, root, path) : [];
+		return target ? validateJsonSchema(value, target, root, path, depth + 1) : [];
 	}
 	const errors: string[] = [];
 	const types = schemaTypes(schema);
@@ -44,7 +58,7 @@ export function validateJsonSchema(value: unknown, schema: JsonSchema, root: Jso
 		if (typeof schema.minItems === 'number' && value.length < schema.minItems) errors.push(`${at} must have at least ${schema.minItems} items`);
 		if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) errors.push(`${at} must have at most ${schema.maxItems} items`);
 		if (schema.items && typeof schema.items === 'object' && !Array.isArray(schema.items)) {
-			value.forEach((item, i) => errors.push(...validateJsonSchema(item, schema.items as JsonSchema, root, `${path}/${i}`)));
+			value.forEach((item, i) => errors.push(...validateJsonSchema(item, schema.items as JsonSchema, root, `${path}/${i}`, depth + 1)));
 		}
 	}
 	if (isPlainObject(value)) {
@@ -55,20 +69,20 @@ export function validateJsonSchema(value: unknown, schema: JsonSchema, root: Jso
 			}
 		}
 		for (const [key, child] of Object.entries(value)) {
-			if (key in properties) errors.push(...validateJsonSchema(child, properties[key], root, `${path}/${key}`));
+			if (key in properties) errors.push(...validateJsonSchema(child, properties[key], root, `${path}/${key}`, depth + 1));
 			else if (schema.additionalProperties === false) errors.push(`${path}/${key} is not an allowed property`);
 			else if (isPlainObject(schema.additionalProperties)) {
-				errors.push(...validateJsonSchema(child, schema.additionalProperties as JsonSchema, root, `${path}/${key}`));
+				errors.push(...validateJsonSchema(child, schema.additionalProperties as JsonSchema, root, `${path}/${key}`, depth + 1));
 			}
 		}
 	}
 	if (Array.isArray(schema.allOf)) {
-		for (const sub of schema.allOf as JsonSchema[]) errors.push(...validateJsonSchema(value, sub, root, path));
+		for (const sub of schema.allOf as JsonSchema[]) errors.push(...validateJsonSchema(value, sub, root, path, depth + 1));
 	}
 	for (const keyword of ['anyOf', 'oneOf'] as const) {
 		const options = schema[keyword];
 		if (!Array.isArray(options) || options.length === 0) continue;
-		const results = (options as JsonSchema[]).map((sub) => validateJsonSchema(value, sub, root, path));
+		const results = (options as JsonSchema[]).map((sub) => validateJsonSchema(value, sub, root, path, depth + 1));
 		const fitting = results.filter((r) => r.length === 0).length;
 		if (fitting === 0) errors.push(`${at} must match one of the allowed shapes (${results.map((r) => r[0]).join('; ')})`);
 		else if (keyword === 'oneOf' && fitting > 1) errors.push(`${at} must match exactly one of the allowed shapes`);
