@@ -16,6 +16,7 @@ interface Setup {
 	items?: INodeExecutionData[];
 	params?: Record<string, unknown> | ((i: number) => Record<string, unknown>);
 	openai?: Record<string, unknown>;
+	tavily?: Record<string, unknown>;
 	tools?: unknown[];
 	continueOnFail?: boolean;
 	/** Run as another agent's tool: n8n then gives the node no inputs at all. */
@@ -54,7 +55,7 @@ function context(setup: Setup): IExecuteFunctions {
 		getNodeParameter: (name: string, i: number, fallback?: unknown) => paramsOf(i)[name] ?? fallback,
 		getCredentials: async (name: string) => {
 			if (name === 'openAiCompatibleAgenticApi') return { apiKey: OPENAI_KEY, baseUrl: fake.url, organization: '', extraHeaders: '{}', ...setup.openai };
-			if (name === 'tavilyAgenticApi') return { apiKey: TAVILY_KEY, baseUrl: tavily.url };
+			if (name === 'tavilyAgenticApi') return { apiKey: TAVILY_KEY, baseUrl: tavily.url, ...setup.tavily };
 			throw new Error(`no credential ${name}`);
 		},
 		getNodeInputs: () => (setup.asTool ? [] : [{ type: 'main' }, { type: 'ai_tool' }]),
@@ -115,6 +116,17 @@ describe('Agent Brain node', () => {
 		expect(json.citations[0]).toMatch(/^https:\/\/.+\/search\//);
 		expect(json.unverifiedCitations).toEqual(['https://invented.example/x']);
 		expect(JSON.stringify(json)).not.toContain(TAVILY_KEY);
+	});
+
+	it('stops with an error naming the Tavily credential when Tavily refuses its key, instead of asking the model to fix it', async () => {
+		fake.setScript([{ toolCalls: [{ name: 'web_search', arguments: { query: 'n8n agent' } }] }, { content: 'should not be asked' }]);
+		const before = fake.requests.length;
+		const error = await execute({ params: { builtInTools: ['webSearch'] }, tavily: { apiKey: 'tvly-wrong-key-123' } }).catch((e) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toMatch(/Tavily refused the API key \(HTTP 401\)/);
+		expect(error.description).toMatch(/"Tavily \(Agentic\) API" credential/);
+		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain('tvly-wrong-key-123');
+		expect(fake.requests.length - before).toBe(1);
 	});
 
 	it('calls a connected n8n tool sub-node (a zod StructuredTool) and uses its result', async () => {

@@ -223,9 +223,14 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 	};
 
 	/** Runs one call; what it adds to the records and trace is returned, so concurrent calls are recorded in call order. */
-	const runTool = async (call: ToolCallRequest, iteration: number, repeated: boolean): Promise<{ message: ChatMessage; record: ToolCallRecord; entry: TraceEntry }> => {
+	const runTool = async (
+		call: ToolCallRequest,
+		iteration: number,
+		repeated: boolean,
+	): Promise<{ message: ChatMessage; record: ToolCallRecord; entry: TraceEntry; refusedCredential?: AgenticError }> => {
 		const started = performance.now();
 		const name = call.function.name;
+		let refusedCredential: AgenticError | undefined;
 		let parsed: unknown = call.function.arguments;
 		let content: string;
 		let failure: string | undefined;
@@ -261,6 +266,8 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 					for (const url of extractUrls(content)) sources.add(url);
 				} catch (error) {
 					content = timedOut() ? fail(`${name} did not finish before the time limit`) : fail(`${name} failed: ${errorText(error)}`);
+					// A refused credential is the user's to fix, not the model's: the run stops and names it.
+					if (error instanceof AgenticError && error.kind === 'auth') refusedCredential = error;
 				}
 			}
 		}
@@ -271,7 +278,7 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 		const message: ChatMessage = { role: 'tool', tool_call_id: call.id, content };
 		const entry = traceEntryOf(message, iteration, 'tool');
 		entry.ms = ms;
-		return { message, record, entry };
+		return { message, record, entry, refusedCredential };
 	};
 
 	try {
@@ -321,6 +328,8 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 				return count > MAX_IDENTICAL_CALLS;
 			});
 			const ran = await Promise.all(calls.map((call, i) => runTool(call, iterations, repeats[i])));
+			const refused = ran.find((r) => r.refusedCredential)?.refusedCredential;
+			if (refused) throw refused;
 			const results = ran.map((r) => r.message);
 			records.push(...ran.map((r) => r.record));
 			trace.push(...ran.map((r) => r.entry));
