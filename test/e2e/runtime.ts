@@ -27,8 +27,8 @@ export const DEFAULT_RUNTIME: RuntimeSpec = { n8nVersion: N8N_VERSION, nodeVersi
 export const N8N1_RUNTIME: RuntimeSpec = {
 	n8nVersion: N8N1_VERSION,
 	nodeVersion: N8N1_NODE_VERSION,
-	// n8n 1.x's nodes-base takes xlsx 0.20.2 from cdn.sheetjs.com, which only the registry can replace here; 0.18.5 is
-	// the newest xlsx on npm (used by the Spreadsheet File / Extract from File nodes, which nothing here runs).
+	// n8n 1.x's nodes-base takes xlsx 0.20.2 straight from cdn.sheetjs.com, which a machine limited to the npm registry
+	// cannot reach; 0.18.5 is the newest xlsx on npm (only the Spreadsheet File / Extract from File nodes use it).
 	overrides: { xlsx: '0.18.5' },
 	// From 1.123.75 n8n evaluates expressions in isolated-vm 6 by default, which needs Node 22+: on Node 20 n8n crashes
 	// at start ("Could not initialize the vm expression engine") unless told to use its legacy engine, as earlier 1.x did.
