@@ -7,24 +7,7 @@ import type {
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
-
-/** Extra headers are a JSON object of names to values; anything else adds nothing. */
-export function parseExtraHeaders(value: unknown): Record<string, string> | undefined {
-	let parsed: unknown = value;
-	if (typeof value === 'string') {
-		if (value.trim() === '') return {};
-		try {
-			parsed = JSON.parse(value);
-		} catch {
-			return undefined;
-		}
-	}
-	if (parsed === undefined || parsed === null) return {};
-	if (typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-	const headers: Record<string, string> = {};
-	for (const [name, headerValue] of Object.entries(parsed as Record<string, unknown>)) headers[name] = String(headerValue);
-	return headers;
-}
+import { openAiAuthHeaders, openAiConnection } from '../nodes/shared/openAiCompatible';
 
 export class OpenAiCompatibleAgenticApi implements ICredentialType {
 	name = 'openAiCompatibleAgenticApi';
@@ -69,12 +52,8 @@ export class OpenAiCompatibleAgenticApi implements ICredentialType {
 	];
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const headers: Record<string, string> = { ...(parseExtraHeaders(credentials.extraHeaders) ?? {}) };
-		const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
-		if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
-		if (typeof credentials.organization === 'string' && credentials.organization.trim()) {
-			headers['OpenAI-Organization'] = credentials.organization.trim();
-		}
+		// The same headers every run sends; extra headers that are not a JSON object fail the test with the run's error.
+		const headers = openAiAuthHeaders(openAiConnection(credentials));
 		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), ...headers } };
 	}
 

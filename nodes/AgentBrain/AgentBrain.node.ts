@@ -8,11 +8,10 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { parseExtraHeaders } from '../../credentials/OpenAiCompatibleAgenticApi.credentials';
 import { AgenticError } from '../shared/errors';
 import { errorItem, toNodeError } from '../shared/nodeErrors';
 import { n8nTransport } from '../shared/n8nHttp';
-import { secretHeaderValues } from '../shared/openAiCompatible';
+import { openAiConnection, type OpenAiConnection } from '../shared/openAiCompatible';
 import { TavilyClient } from '../Tavily/engine/client';
 import { BACKEND_CREDENTIALS, createBackend, type BackendName } from '../VectorMemory/backends';
 import { OpenAiEmbedder } from '../VectorMemory/embeddings';
@@ -22,7 +21,7 @@ import { BUILT_IN_TOOLS, MEMORY_TOOLS, agentBrainProperties } from './descriptio
 import { runAgent } from './engine/loop';
 import { DEFAULT_KEEP_TURNS, FileConversationStore } from './engine/memory';
 import { recallTool, rememberTool } from './engine/memoryTools';
-import { OPENAI_CREDENTIAL_NAME, OpenAiChatModel } from './engine/model';
+import { OpenAiChatModel } from './engine/model';
 import { dateTimeTool, flattenTools, fromInvokableTool, webExtractTool, webSearchTool } from './engine/tools';
 import { schemaProblems } from './engine/schema';
 import { traceToMarkdown } from './engine/trace';
@@ -132,15 +131,14 @@ export class AgentBrain implements INodeType {
 		const output: INodeExecutionData[] = [];
 		const transport = n8nTransport(this);
 		const store = new FileConversationStore();
-		const credentials = await this.getCredentials('openAiCompatibleAgenticApi');
-		const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey : '';
-		const extraHeaders = parseExtraHeaders(credentials.extraHeaders);
-		if (extraHeaders === undefined) {
-			throw new NodeOperationError(this.getNode(), `The extra headers in the "${OPENAI_CREDENTIAL_NAME}" credential are not a JSON object`, {
-				description: 'Write them as a JSON object of header names to values, e.g. {"HTTP-Referer": "https://example.com"}, or leave {}.',
-			});
+		let connection: OpenAiConnection;
+		try {
+			connection = openAiConnection(await this.getCredentials('openAiCompatibleAgenticApi'));
+		} catch (error) {
+			throw toNodeError(this, error, 0);
 		}
-		const headerSecrets = secretHeaderValues(extraHeaders);
+		const { apiKey, extraHeaders } = connection;
+		const headerSecrets = connection.secrets;
 		// Used as another agent's tool, n8n gives the node no inputs: it then has only its built-in tools.
 		const hasToolInput =
 			typeof this.getNodeInputs !== 'function' || this.getNodeInputs().some((input) => input.type === NodeConnectionTypes.AiTool);
@@ -181,8 +179,8 @@ export class AgentBrain implements INodeType {
 						const dimensions = this.getNodeParameter('dimensions', i, 0) as number;
 						const embedder = new OpenAiEmbedder({
 							apiKey,
-							baseUrl: credentials.baseUrl as string | undefined,
-							organization: (credentials.organization as string | undefined) || undefined,
+							baseUrl: connection.baseUrl,
+							organization: connection.organization,
 							headers: extraHeaders,
 							model: String(this.getNodeParameter('embeddingModel', i, 'text-embedding-3-small')),
 							dimensions: dimensions > 0 ? dimensions : undefined,
@@ -201,8 +199,8 @@ export class AgentBrain implements INodeType {
 					const history = sessionId ? await store.load(sessionId, options.memoryTurns ?? 10) : [];
 					const model = new OpenAiChatModel({
 						apiKey,
-						baseUrl: credentials.baseUrl as string | undefined,
-						organization: (credentials.organization as string | undefined) || undefined,
+						baseUrl: connection.baseUrl,
+						organization: connection.organization,
 						extraHeaders,
 						model: String(this.getNodeParameter('model', i)),
 						temperature: options.temperature,

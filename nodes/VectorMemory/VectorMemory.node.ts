@@ -12,11 +12,10 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { parseExtraHeaders } from '../../credentials/OpenAiCompatibleAgenticApi.credentials';
 import { redactSecrets } from '../shared/errors';
 import { errorItem, toNodeError } from '../shared/nodeErrors';
 import { n8nTransport } from '../shared/n8nHttp';
-import { secretHeaderValues } from '../shared/openAiCompatible';
+import { openAiConnection } from '../shared/openAiCompatible';
 import { BACKEND_CREDENTIALS, createBackend, pgConnection, type BackendName } from './backends';
 import {
 	backendField,
@@ -126,16 +125,14 @@ async function embedderFor(ctx: IExecuteFunctions, operation: Operation, secrets
 	if (operation !== 'insert' && operation !== 'query') {
 		return { embed: async () => [] as number[][] };
 	}
-	const credentials = await ctx.getCredentials('openAiCompatibleAgenticApi');
-	const apiKey = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
-	const headers = parseExtraHeaders(credentials.extraHeaders) ?? {};
-	secrets.push(apiKey, ...secretHeaderValues(headers));
+	const connection = openAiConnection(await ctx.getCredentials('openAiCompatibleAgenticApi'));
+	secrets.push(...connection.secrets);
 	const dimensions = ctx.getNodeParameter('dimensions', 0, 0) as number;
 	return new OpenAiEmbedder({
-		apiKey,
-		baseUrl: typeof credentials.baseUrl === 'string' ? credentials.baseUrl : undefined,
-		organization: typeof credentials.organization === 'string' && credentials.organization.trim() ? credentials.organization.trim() : undefined,
-		headers,
+		apiKey: connection.apiKey,
+		baseUrl: connection.baseUrl,
+		organization: connection.organization,
+		headers: connection.extraHeaders,
 		model: ctx.getNodeParameter('model', 0) as string,
 		dimensions: dimensions > 0 ? dimensions : undefined,
 		transport: n8nTransport(ctx),

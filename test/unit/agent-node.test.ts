@@ -6,6 +6,7 @@ import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExe
 import { z } from 'zod';
 import { AgentBrain } from '../../nodes/AgentBrain/AgentBrain.node';
 import { OpenAiCompatibleAgenticApi } from '../../credentials/OpenAiCompatibleAgenticApi.credentials';
+import { openAiCompatibleEndpoint, openAiConnection } from '../../nodes/shared/openAiCompatible';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
 import { startFakeTavily, type FakeTavily } from '../fakes/tavily';
 
@@ -239,5 +240,20 @@ describe('OpenAI-compatible API credential', () => {
 		const response = await fetch(options.url, { headers: options.headers as Record<string, string> });
 		expect(response.status).toBe(200);
 		expect(options.headers).toEqual({ Authorization: `Bearer ${OPENAI_KEY}`, 'OpenAI-Organization': 'org-1', 'X-A': '1' });
+	});
+
+	it('sends the same headers as every run, so a user Authorization header is dropped by both', async () => {
+		const credentials = { apiKey: ` ${OPENAI_KEY}\n`, extraHeaders: '{"authorization":"Bearer other","X-A":"1"}', baseUrl: fake.url };
+		const tested = await new OpenAiCompatibleAgenticApi().authenticate(credentials, { url: `${fake.url}/models` });
+		const run = openAiCompatibleEndpoint(openAiConnection(credentials));
+		const { 'content-type': _type, accept: _accept, ...runAuth } = run.headers;
+		expect(tested.headers).toEqual(runAuth);
+		expect(runAuth).toEqual({ Authorization: `Bearer ${OPENAI_KEY}`, 'X-A': '1' });
+	});
+
+	it('refuses extra headers that are not a JSON object, naming the credential, in the test and in a run', async () => {
+		const credentials = { apiKey: OPENAI_KEY, extraHeaders: '["X-A"]' };
+		expect(() => openAiConnection(credentials)).toThrow('The extra headers in the "OpenAI-compatible API" credential are not a JSON object');
+		await expect(new OpenAiCompatibleAgenticApi().authenticate(credentials, { url: '/models' })).rejects.toThrow('not a JSON object');
 	});
 });

@@ -1,8 +1,8 @@
 // Conversation memory: earlier turns of a session (tool calls and their results included), kept as files that survive restarts.
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { agenticDataDir } from '../../shared/dataDir';
 import { AgenticError } from '../../shared/errors';
 import type { ChatMessage } from './types';
 
@@ -17,10 +17,9 @@ export interface ConversationStore {
 /** Turns a session file keeps by default: older ones are never loaded, and the whole file is read on every run. */
 export const DEFAULT_KEEP_TURNS = 100;
 
-/** n8n keeps its data in `<N8N_USER_FOLDER or home>/.n8n`; sessions go beside it so they outlive a restart. */
+/** `<N8N_USER_FOLDER or home>/.n8n/agentic/sessions`: beside n8n's data, so sessions outlive a restart. */
 export function defaultSessionsDir(env: NodeJS.ProcessEnv = process.env): string {
-	const userFolder = env.N8N_USER_FOLDER && env.N8N_USER_FOLDER.trim() ? env.N8N_USER_FOLDER : homedir();
-	return join(userFolder, '.n8n', 'agentic', 'sessions');
+	return agenticDataDir('sessions', env);
 }
 
 interface SessionFile {

@@ -1,8 +1,8 @@
 // Default models: pinned download URLs and SHA-256 values, fetched once into the n8n user folder and verified.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { agenticDataDir } from '../../shared/dataDir';
 import { AgenticError } from '../../shared/errors';
 
 export interface DefaultModel {
@@ -38,9 +38,9 @@ export const fetchBinary: BinaryFetcher = async (url) => {
 	return Buffer.from(await response.arrayBuffer());
 };
 
-/** `$N8N_USER_FOLDER/.n8n/agentic/models` (n8n's own convention for its user folder). */
+/** `<N8N_USER_FOLDER or home>/.n8n/agentic/models`. */
 export function defaultModelDir(): string {
-	return join(process.env.N8N_USER_FOLDER ?? homedir(), '.n8n', 'agentic', 'models');
+	return agenticDataDir('models');
 }
 
 export interface EnsureOptions {

@@ -26,8 +26,8 @@ import {
 	unlinkSync,
 	writeSync,
 } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { agenticDataDir } from '../../shared/dataDir';
 import { AgenticError } from '../../shared/errors';
 import { matchesFilter } from '../filter';
 import type { Metadata, MetadataFilter, NamespaceStats, SearchHit, SearchRequest, StoreBackend, VectorRecord } from '../types';
@@ -42,7 +42,7 @@ export interface EmbeddedStoreOptions {
 
 /** `<N8N_USER_FOLDER or home>/.n8n/agentic/memory`, next to n8n's own data, so it survives restarts. */
 export function defaultMemoryDirectory(): string {
-	return join(process.env.N8N_USER_FOLDER || homedir(), '.n8n', 'agentic', 'memory');
+	return agenticDataDir('memory');
 }
 
 type LogEntry =
