@@ -13,7 +13,7 @@ import { errorItem, toNodeError } from '../shared/nodeErrors';
 import { n8nTransport } from '../shared/n8nHttp';
 import { openAiConnection, type OpenAiConnection } from '../shared/openAiCompatible';
 import { TavilyClient } from '../Tavily/engine/client';
-import { BACKEND_CREDENTIALS, createBackend, type BackendName } from '../VectorMemory/backends';
+import { backendCredentialDescriptions, createBackend, type BackendName } from '../VectorMemory/backends';
 import { OpenAiEmbedder } from '../VectorMemory/embeddings';
 import { VectorMemory, checkNamespace } from '../VectorMemory/memory';
 import type { StoreBackend } from '../VectorMemory/types';
@@ -117,11 +117,7 @@ export class AgentBrain implements INodeType {
 				required: true,
 				displayOptions: { show: { builtInTools: [BUILT_IN_TOOLS.webSearch, BUILT_IN_TOOLS.webExtract] } },
 			},
-			...(Object.entries(BACKEND_CREDENTIALS) as Array<[BackendName, string]>).map(([backend, name]) => ({
-				name,
-				required: true,
-				displayOptions: { show: { builtInTools: MEMORY_TOOLS, backend: [backend] } },
-			})),
+			...backendCredentialDescriptions({ builtInTools: MEMORY_TOOLS }),
 		],
 		properties: agentBrainProperties,
 	};

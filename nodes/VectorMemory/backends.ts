@@ -1,5 +1,5 @@
 // Builds the chosen backend from the node's parameters and credentials (the only n8n-aware part besides the node file).
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeCredentialDescription } from 'n8n-workflow';
 import { n8nTransport } from '../shared/n8nHttp';
 import { ChromaStore } from './stores/chroma';
 import { EmbeddedStore } from './stores/embedded';
@@ -16,6 +16,18 @@ export const BACKEND_CREDENTIALS: Record<Exclude<BackendName, 'embedded'>, strin
 	qdrant: 'qdrantAgenticApi',
 	pinecone: 'pineconeAgenticApi',
 };
+
+/**
+ * The credential entries of a node that reaches the backends: one per backend with a credential, shown only when that
+ * backend is chosen (and when `show` holds, e.g. a memory tool is enabled).
+ */
+export function backendCredentialDescriptions(show: Record<string, Array<string | number | boolean>> = {}): INodeCredentialDescription[] {
+	return (Object.entries(BACKEND_CREDENTIALS) as Array<[BackendName, string]>).map(([backend, name]) => ({
+		name,
+		required: true,
+		displayOptions: { show: { ...show, backend: [backend] } },
+	}));
+}
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
