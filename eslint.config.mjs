@@ -1,18 +1,17 @@
-// n8n's own community-node rules, as n8n's verification runs them for self-hosted packages.
-import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
-import tsParser from '@typescript-eslint/parser';
+// n8n's own lint, as `n8n-node lint` runs it for a self-hosted community package (@n8n/node-cli's config:
+// @n8n/eslint-plugin-community-nodes plus eslint-plugin-n8n-nodes-base's community, nodes and credentials rule sets).
+import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', '.cache/**', '.n8n-data/**', 'coverage/**', 'test/**', 'eslint.config.mjs', 'gulpfile.js', 'jest.config.js'] },
 	{
-		files: ['**/*.ts'],
-		languageOptions: { parser: tsParser, parserOptions: { ecmaVersion: 2022, sourceType: 'module' } },
+		ignores: ['dist/**', 'node_modules/**', '.cache/**', '.n8n-data/**', 'coverage/**', 'test/**', '*.mjs', 'gulpfile.js', 'jest.config.js'],
 	},
-	n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,
+	...configWithoutCloudSupport,
 	{
 		rules: {
-			// The Plate Detector needs onnxruntime-node and sharp, and the Vector Memory node its embedded
-			// database: native engines n8n does not ship. Each is installed without install scripts.
+			// By design: the Plate Detector runs ONNX models on onnxruntime-node and decodes images with sharp, and Vector
+			// Memory's pgvector backend speaks Postgres through pg. n8n ships none of these; each installs without install
+			// scripts (n8n installs community packages with --ignore-scripts) and ships prebuilt binaries.
 			'@n8n/community-nodes/no-runtime-dependencies': 'off',
 		},
 	},

@@ -131,18 +131,20 @@ function isRetryableStatus(status: number): boolean {
 	return status === 408 || status === 429 || status >= 500;
 }
 
-function describeBody(body: unknown): string {
-	if (body === undefined) return '';
+/**
+ * What an error response says, in at most 300 characters: the service's own explanation where its body has one
+ * (OpenAI's `{"error": {"message"}}`, Tavily's `{"detail": {"error"}}`, `{"error": "…"}`, `{"message": "…"}`), else the
+ * body itself, else `fallback`.
+ */
+export function responseBodyText(body: unknown, fallback = ''): string {
+	if (body === undefined || body === null || body === '') return fallback;
 	if (typeof body === 'string') return body.slice(0, 300);
 	const b = body as { error?: unknown; detail?: unknown; message?: unknown };
 	const inner = b.error ?? b.detail ?? b.message;
 	if (typeof inner === 'string') return inner.slice(0, 300);
-	if (inner && typeof inner === 'object' && typeof (inner as { message?: unknown }).message === 'string') {
-		return ((inner as { message: string }).message).slice(0, 300);
-	}
-	if (inner && typeof inner === 'object' && typeof (inner as { error?: unknown }).error === 'string') {
-		return ((inner as { error: string }).error).slice(0, 300);
-	}
+	const nested = inner && typeof inner === 'object' ? (inner as { message?: unknown; error?: unknown }) : undefined;
+	if (typeof nested?.message === 'string') return nested.message.slice(0, 300);
+	if (typeof nested?.error === 'string') return nested.error.slice(0, 300);
 	return JSON.stringify(body).slice(0, 300);
 }
 
@@ -183,7 +185,7 @@ export async function requestWithRetry(
 			if (response.status === 401 || response.status === 403) {
 				throw new AgenticError(
 					'auth',
-					clean(`${options.service} refused the API key (HTTP ${response.status}): ${describeBody(response.body)}`),
+					clean(`${options.service} refused the API key (HTTP ${response.status}): ${responseBodyText(response.body)}`),
 					{
 						httpStatus: response.status,
 						field: options.credentialName,
@@ -193,7 +195,7 @@ export async function requestWithRetry(
 			}
 			if (!isRetryableStatus(response.status)) return response;
 			lastStatus = response.status;
-			lastProblem = clean(`HTTP ${response.status}: ${describeBody(response.body)}`);
+			lastProblem = clean(`HTTP ${response.status}: ${responseBodyText(response.body)}`);
 			waitMs = retryAfterMs(response.headers);
 		}
 		if (attempt >= retries || request.signal?.aborted) break;

@@ -168,8 +168,8 @@ export const searchFields: INodeProperties[] = [
 				options: [
 					{ name: 'Any Time', value: 'none' },
 					{ name: 'Past Day', value: 'day' },
-					{ name: 'Past Week', value: 'week' },
 					{ name: 'Past Month', value: 'month' },
+					{ name: 'Past Week', value: 'week' },
 					{ name: 'Past Year', value: 'year' },
 				],
 				description: 'Only pages published within this period before today',

@@ -54,7 +54,7 @@ export function siteOptions(verb: 'crawl' | 'map'): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. only the API reference pages',
-			description: `What to look for, in plain words; Tavily then keeps to relevant pages (2 credits per 10 pages instead of 1)`,
+			description: 'What to look for, in plain words; Tavily then keeps to relevant pages (2 credits per 10 pages instead of 1)',
 		},
 		{
 			displayName: 'Limit',

@@ -1,6 +1,6 @@
 // TavilyClient: Search, Extract, Crawl and Map over any HttpTransport, with retries and errors that never show the API key.
 import { AgenticError, redactSecrets } from '../../shared/errors';
-import { checkBaseUrl, fetchTransport, requestWithRetry, type HttpResponse, type HttpTransport, type RetryOptions } from '../../shared/http';
+import { checkBaseUrl, fetchTransport, requestWithRetry, responseBodyText, type HttpResponse, type HttpTransport, type RetryOptions } from '../../shared/http';
 import { crawlBody, extractBody, mapBody, searchBody } from './request';
 import type {
 	TavilyCrawlParams,
@@ -157,7 +157,7 @@ export class TavilyClient {
 
 	/** Explains a 4xx answer that retrying cannot fix (401/403/429 are handled by requestWithRetry). */
 	private failure(endpoint: string, response: HttpResponse): AgenticError {
-		const detail = redactSecrets(tavilyErrorText(response.body), [this.apiKey]);
+		const detail = redactSecrets(responseBodyText(response.body, 'no explanation'), [this.apiKey]);
 		const status = response.status;
 		const message = `Tavily /${endpoint} refused the request (HTTP ${status}): ${detail}`;
 		if (status === 400 || status === 422) {
@@ -182,12 +182,3 @@ export class TavilyClient {
 	}
 }
 
-/** Tavily's errors read `{"detail": {"error": "..."}}`; fall back to whatever the body says. */
-function tavilyErrorText(body: unknown): string {
-	if (typeof body === 'string') return body.slice(0, 300) || 'no explanation';
-	const detail = (body as { detail?: unknown } | undefined)?.detail;
-	if (typeof detail === 'string') return detail.slice(0, 300);
-	const error = (detail as { error?: unknown } | undefined)?.error;
-	if (typeof error === 'string') return error.slice(0, 300);
-	return body === undefined ? 'no explanation' : JSON.stringify(body).slice(0, 300);
-}
