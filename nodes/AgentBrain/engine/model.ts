@@ -1,11 +1,10 @@
 // Chat completions over plain HTTP against OpenAI or any server that speaks its API (Ollama, vLLM, LM Studio, OpenRouter, Groq).
 import { randomUUID } from 'node:crypto';
 import { AgenticError, redactSecrets } from '../../shared/errors';
-import { fetchTransport, requestWithRetry, type HttpTransport, type RetryOptions } from '../../shared/http';
-import { OPENAI_CREDENTIAL_NAME, OPENAI_DEFAULT_BASE_URL, openAiCompatibleEndpoint } from '../../shared/openAiCompatible';
+import { fetchTransport, requestWithRetry, responseBodyText, type HttpTransport, type RetryOptions } from '../../shared/http';
+import { OPENAI_CREDENTIAL_NAME, openAiCompatibleEndpoint } from '../../shared/openAiCompatible';
+import { isPlainObject } from './schema';
 import type { AssistantMessage, ChatModel, ChatRequest, ChatResponse, ToolCallRequest } from './types';
-
-export { OPENAI_CREDENTIAL_NAME, OPENAI_DEFAULT_BASE_URL };
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -26,7 +25,6 @@ export interface OpenAiChatModelOptions {
 	/** HTTP timeout per try (default 120 s). */
 	timeoutMs?: number;
 }
-
 
 export class OpenAiChatModel implements ChatModel {
 	private readonly options: OpenAiChatModelOptions;
@@ -82,7 +80,7 @@ export class OpenAiChatModel implements ChatModel {
 			this.retry,
 		);
 		if (response.status < 200 || response.status >= 300) {
-			const detail = redactSecrets(errorText(response.body), [this.options.apiKey]);
+			const detail = redactSecrets(responseBodyText(response.body, 'no explanation'), [this.options.apiKey]);
 			const status = response.status;
 			throw new AgenticError(status === 404 ? 'not_found' : 'invalid_input', `The model server refused the request (HTTP ${status}): ${detail}`, {
 				httpStatus: status,
@@ -101,35 +99,29 @@ export class OpenAiChatModel implements ChatModel {
 	}
 }
 
-function errorText(body: unknown): string {
-	if (typeof body === 'string') return body.slice(0, 300) || 'no explanation';
-	const error = (body as { error?: unknown } | undefined)?.error;
-	if (typeof error === 'string') return error.slice(0, 300);
-	const message = (error as { message?: unknown } | undefined)?.message;
-	if (typeof message === 'string') return message.slice(0, 300);
-	return body === undefined ? 'no explanation' : JSON.stringify(body).slice(0, 300);
+/** One tool call as the server sent it; a missing id is made up, since results must pair with their call across the whole conversation. */
+function toolCallOf(raw: unknown, index: number): ToolCallRequest {
+	const call = isPlainObject(raw) ? raw : {};
+	const fn = isPlainObject(call.function) ? call.function : {};
+	const args = typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {});
+	// Some local servers send no id.
+	const id = typeof call.id === 'string' && call.id ? call.id : `call_${randomUUID().replace(/-/g, '').slice(0, 12)}_${index}`;
+	return { id, type: 'function', function: { name: String(fn.name ?? ''), arguments: args } };
 }
 
 export function parseCompletion(body: unknown): ChatResponse {
-	const choice = (body as { choices?: Array<{ message?: Record<string, unknown> }> } | undefined)?.choices?.[0];
-	if (!choice?.message) {
+	const choices = isPlainObject(body) && Array.isArray(body.choices) ? (body.choices as unknown[]) : [];
+	const first = choices[0];
+	const raw = isPlainObject(first) && isPlainObject(first.message) ? first.message : undefined;
+	if (!raw) {
 		throw new AgenticError('upstream', 'The model server answered without a message', {
 			description: `Check that the base URL in the "${OPENAI_CREDENTIAL_NAME}" credential points at an OpenAI-compatible /v1 API.`,
 		});
 	}
-	const raw = choice.message;
-	const toolCalls: ToolCallRequest[] = [];
-	const list = Array.isArray(raw.tool_calls) ? (raw.tool_calls as Array<Record<string, any>>) : [];
-	list.forEach((call, i) => {
-		const fn = call?.function ?? {};
-		const args = typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {});
-		// Some local servers send no id; results must still pair with their call across the whole conversation.
-		const id = typeof call.id === 'string' && call.id ? call.id : `call_${randomUUID().replace(/-/g, '').slice(0, 12)}_${i}`;
-		toolCalls.push({ id, type: 'function', function: { name: String(fn.name ?? ''), arguments: args } });
-	});
+	const toolCalls = Array.isArray(raw.tool_calls) ? (raw.tool_calls as unknown[]).map(toolCallOf) : [];
 	const message: AssistantMessage = { role: 'assistant', content: typeof raw.content === 'string' ? raw.content : null };
 	if (toolCalls.length > 0) message.tool_calls = toolCalls;
-	const usage = (body as { usage?: Record<string, unknown> }).usage ?? {};
+	const usage = isPlainObject(body) && isPlainObject(body.usage) ? body.usage : {};
 	const promptTokens = Number(usage.prompt_tokens) || 0;
 	const completionTokens = Number(usage.completion_tokens) || 0;
 	return {

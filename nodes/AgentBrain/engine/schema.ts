@@ -171,16 +171,30 @@ function isZod(schema: object): boolean {
 	return '_zod' in schema || ('_def' in schema && typeof (schema as { _def?: unknown })._def === 'object');
 }
 
-interface ZodLike {
-	_def?: Record<string, any>;
-	_zod?: { def: Record<string, any> };
-	description?: string;
+/** A zod definition, read field by field: nothing about its shape is taken on trust. */
+type ZodDef = Record<string, unknown>;
+
+/** The object itself, or an empty one for anything that is not an object. */
+function fields(value: unknown): Record<string, unknown> {
+	return isPlainObject(value) ? value : {};
 }
 
+function list(value: unknown): unknown[] {
+	return Array.isArray(value) ? value : [];
+}
+
+/** A definition's function-valued field (zod's lazy shape, getter, default), called as zod calls it. */
+function callField(def: ZodDef, key: string): unknown {
+	const field = def[key];
+	return typeof field === 'function' ? (field as (this: ZodDef) => unknown).call(def) : field;
+}
+
+/** v3 keeps the definition in `_def`, v4 in `_zod.def` (v4 also has `_def`, so it is looked at first). */
 export function zodToJsonSchema(schema: unknown): JsonSchema {
-	const z = schema as ZodLike;
-	if (z?._zod?.def) return withDescription(fromZod4(z._zod.def), z.description);
-	if (z?._def) return withDescription(fromZod3(z._def), z._def.description ?? z.description);
+	const z = fields(schema);
+	const v4 = fields(z._zod).def;
+	if (isPlainObject(v4)) return withDescription(fromZod4(v4), z.description);
+	if (isPlainObject(z._def)) return withDescription(fromZod3(z._def), z._def.description ?? z.description);
 	return {};
 }
 
@@ -188,15 +202,17 @@ function withDescription(json: JsonSchema, description: unknown): JsonSchema {
 	return typeof description === 'string' && description !== '' && json.description === undefined ? { ...json, description } : json;
 }
 
-function isOptional3(def: Record<string, any>): boolean {
-	return def.typeName === 'ZodOptional' || def.typeName === 'ZodDefault' || (def.typeName === 'ZodEffects' && isOptional3(def.schema?._def ?? {}));
+function isOptional3(def: ZodDef): boolean {
+	return def.typeName === 'ZodOptional' || def.typeName === 'ZodDefault' || (def.typeName === 'ZodEffects' && isOptional3(fields(fields(def.schema)._def)));
 }
 
-function checks(list: unknown): Array<Record<string, any>> {
-	return Array.isArray(list) ? (list as Array<Record<string, any>>) : [];
+function checks(value: unknown): ZodDef[] {
+	return list(value).map(fields);
 }
 
-function fromZod3(def: Record<string, any>): JsonSchema {
+const STRING_FORMATS = ['email', 'url', 'uuid', 'datetime', 'date', 'time'];
+
+function fromZod3(def: ZodDef): JsonSchema {
 	switch (def.typeName) {
 		case 'ZodString': {
 			const out: JsonSchema = { type: 'string' };
@@ -205,7 +221,7 @@ function fromZod3(def: Record<string, any>): JsonSchema {
 				else if (c.kind === 'max') out.maxLength = c.value;
 				else if (c.kind === 'length') out.minLength = out.maxLength = c.value;
 				else if (c.kind === 'regex' && c.regex instanceof RegExp) out.pattern = c.regex.source;
-				else if (['email', 'url', 'uuid', 'datetime', 'date', 'time'].includes(c.kind)) out.format = c.kind === 'url' ? 'uri' : c.kind === 'datetime' ? 'date-time' : c.kind;
+				else if (typeof c.kind === 'string' && STRING_FORMATS.includes(c.kind)) out.format = c.kind === 'url' ? 'uri' : c.kind === 'datetime' ? 'date-time' : c.kind;
 			}
 			return out;
 		}
@@ -229,32 +245,34 @@ function fromZod3(def: Record<string, any>): JsonSchema {
 		case 'ZodLiteral':
 			return { const: def.value, type: typeof def.value === 'number' ? 'number' : typeof def.value };
 		case 'ZodEnum':
-			return { type: 'string', enum: [...(def.values ?? [])] };
+			return { type: 'string', enum: [...list(def.values)] };
 		case 'ZodNativeEnum': {
-			const values = Object.values(def.values ?? {}).filter((v) => typeof (def.values as Record<string, unknown>)[v as string] !== 'number');
-			return { enum: values };
+			// A numeric enum maps names to numbers and numbers back to names: only the values are kept.
+			const values = fields(def.values);
+			return { enum: Object.values(values).filter((v) => typeof values[String(v)] !== 'number') };
 		}
 		case 'ZodArray': {
 			const out: JsonSchema = { type: 'array', items: zodToJsonSchema(def.type) };
-			if (def.minLength?.value !== undefined) out.minItems = def.minLength.value;
-			if (def.maxLength?.value !== undefined) out.maxItems = def.maxLength.value;
+			const min = fields(def.minLength).value;
+			const max = fields(def.maxLength).value;
+			if (min !== undefined) out.minItems = min;
+			if (max !== undefined) out.maxItems = max;
 			return out;
 		}
 		case 'ZodTuple':
-			return { type: 'array', items: { anyOf: (def.items ?? []).map(zodToJsonSchema) }, minItems: def.items?.length ?? 0 };
+			return { type: 'array', items: { anyOf: list(def.items).map(zodToJsonSchema) }, minItems: list(def.items).length };
 		case 'ZodSet':
 			return { type: 'array', items: zodToJsonSchema(def.valueType), uniqueItems: true };
 		case 'ZodObject': {
-			const shape = typeof def.shape === 'function' ? def.shape() : (def.shape ?? {});
 			const properties: Record<string, JsonSchema> = {};
 			const required: string[] = [];
-			for (const [key, child] of Object.entries(shape as Record<string, ZodLike>)) {
+			for (const [key, child] of Object.entries(fields(callField(def, 'shape')))) {
 				properties[key] = zodToJsonSchema(child);
-				if (!isOptional3(child._def ?? {})) required.push(key);
+				if (!isOptional3(fields(fields(child)._def))) required.push(key);
 			}
 			const out: JsonSchema = { type: 'object', properties };
 			if (required.length > 0) out.required = required;
-			const catchall = def.catchall?._def?.typeName;
+			const catchall = fields(fields(def.catchall)._def).typeName;
 			if (def.unknownKeys === 'strict') out.additionalProperties = false;
 			else if (catchall && catchall !== 'ZodNever') out.additionalProperties = zodToJsonSchema(def.catchall);
 			return out;
@@ -265,7 +283,7 @@ function fromZod3(def: Record<string, any>): JsonSchema {
 			return { type: 'object' };
 		case 'ZodUnion':
 		case 'ZodDiscriminatedUnion': {
-			const options = Array.isArray(def.options) ? def.options : Array.from((def.options as Map<unknown, unknown>)?.values?.() ?? []);
+			const options = def.options instanceof Map ? Array.from(def.options.values()) : list(def.options);
 			return { anyOf: options.map(zodToJsonSchema) };
 		}
 		case 'ZodIntersection':
@@ -277,11 +295,11 @@ function fromZod3(def: Record<string, any>): JsonSchema {
 			return { anyOf: [inner, { type: 'null' }] };
 		}
 		case 'ZodDefault':
-			return { ...zodToJsonSchema(def.innerType), default: typeof def.defaultValue === 'function' ? def.defaultValue() : def.defaultValue };
+			return { ...zodToJsonSchema(def.innerType), default: callField(def, 'defaultValue') };
 		case 'ZodEffects':
 			return zodToJsonSchema(def.schema);
 		case 'ZodLazy':
-			return typeof def.getter === 'function' ? zodToJsonSchema(def.getter()) : {};
+			return typeof def.getter === 'function' ? zodToJsonSchema(callField(def, 'getter')) : {};
 		case 'ZodBranded':
 		case 'ZodCatch':
 		case 'ZodReadonly':
@@ -293,18 +311,23 @@ function fromZod3(def: Record<string, any>): JsonSchema {
 	}
 }
 
-function isOptional4(schema: ZodLike): boolean {
-	const def = schema?._zod?.def;
-	if (!def) return false;
-	return def.type === 'optional' || def.type === 'default' || (schema as { _zod: { optin?: string } })._zod.optin === 'optional';
+function isOptional4(schema: unknown): boolean {
+	const zod = fields(fields(schema)._zod);
+	const def = zod.def;
+	if (!isPlainObject(def)) return false;
+	return def.type === 'optional' || def.type === 'default' || zod.optin === 'optional';
 }
 
-function fromZod4(def: Record<string, any>): JsonSchema {
+/** A v4 check's own definition (`check._zod.def`). */
+function checkDefs(value: unknown): ZodDef[] {
+	return list(value).map((check) => fields(fields(fields(check)._zod).def));
+}
+
+function fromZod4(def: ZodDef): JsonSchema {
 	switch (def.type) {
 		case 'string': {
 			const out: JsonSchema = { type: 'string' };
-			for (const check of checks(def.checks)) {
-				const c = check?._zod?.def ?? {};
+			for (const c of checkDefs(def.checks)) {
 				if (c.check === 'min_length') out.minLength = c.minimum;
 				else if (c.check === 'max_length') out.maxLength = c.maximum;
 				else if (c.check === 'length_equals') out.minLength = out.maxLength = c.length;
@@ -315,8 +338,7 @@ function fromZod4(def: Record<string, any>): JsonSchema {
 		case 'number':
 		case 'int': {
 			const out: JsonSchema = { type: def.type === 'int' ? 'integer' : 'number' };
-			for (const check of checks(def.checks)) {
-				const c = check?._zod?.def ?? {};
+			for (const c of checkDefs(def.checks)) {
 				if (c.check === 'number_format' && String(c.format).includes('int')) out.type = 'integer';
 				else if (c.check === 'greater_than') out[c.inclusive ? 'minimum' : 'exclusiveMinimum'] = Number(c.value);
 				else if (c.check === 'less_than') out[c.inclusive ? 'maximum' : 'exclusiveMaximum'] = Number(c.value);
@@ -332,27 +354,27 @@ function fromZod4(def: Record<string, any>): JsonSchema {
 		case 'null':
 			return { type: 'null' };
 		case 'literal': {
-			const values = (def.values ?? []) as unknown[];
+			const values = list(def.values);
 			return values.length === 1 ? { const: values[0] } : { enum: values };
 		}
 		case 'enum':
-			return { enum: Object.values(def.entries ?? {}) };
+			return { enum: Object.values(fields(def.entries)) };
 		case 'array':
 			return { type: 'array', items: zodToJsonSchema(def.element) };
 		case 'tuple':
-			return { type: 'array', items: { anyOf: (def.items ?? []).map(zodToJsonSchema) } };
+			return { type: 'array', items: { anyOf: list(def.items).map(zodToJsonSchema) } };
 		case 'set':
 			return { type: 'array', items: zodToJsonSchema(def.valueType), uniqueItems: true };
 		case 'object': {
 			const properties: Record<string, JsonSchema> = {};
 			const required: string[] = [];
-			for (const [key, child] of Object.entries((def.shape ?? {}) as Record<string, ZodLike>)) {
+			for (const [key, child] of Object.entries(fields(def.shape))) {
 				properties[key] = zodToJsonSchema(child);
 				if (!isOptional4(child)) required.push(key);
 			}
 			const out: JsonSchema = { type: 'object', properties };
 			if (required.length > 0) out.required = required;
-			const catchall = def.catchall?._zod?.def?.type;
+			const catchall = fields(fields(fields(def.catchall)._zod).def).type;
 			if (catchall === 'never') out.additionalProperties = false;
 			else if (catchall && catchall !== 'unknown') out.additionalProperties = zodToJsonSchema(def.catchall);
 			return out;
@@ -360,7 +382,7 @@ function fromZod4(def: Record<string, any>): JsonSchema {
 		case 'record':
 			return { type: 'object', additionalProperties: zodToJsonSchema(def.valueType) };
 		case 'union':
-			return { anyOf: (def.options ?? []).map(zodToJsonSchema) };
+			return { anyOf: list(def.options).map(zodToJsonSchema) };
 		case 'intersection':
 			return { allOf: [zodToJsonSchema(def.left), zodToJsonSchema(def.right)] };
 		case 'optional':
@@ -371,11 +393,11 @@ function fromZod4(def: Record<string, any>): JsonSchema {
 		case 'nullable':
 			return { anyOf: [zodToJsonSchema(def.innerType), { type: 'null' }] };
 		case 'default':
-			return { ...zodToJsonSchema(def.innerType), default: typeof def.defaultValue === 'function' ? def.defaultValue() : def.defaultValue };
+			return { ...zodToJsonSchema(def.innerType), default: callField(def, 'defaultValue') };
 		case 'pipe':
 			return zodToJsonSchema(def.in);
 		case 'lazy':
-			return typeof def.getter === 'function' ? zodToJsonSchema(def.getter()) : {};
+			return typeof def.getter === 'function' ? zodToJsonSchema(callField(def, 'getter')) : {};
 		default:
 			return {};
 	}

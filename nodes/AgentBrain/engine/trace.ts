@@ -1,6 +1,6 @@
 // The run's trace: every message sent to and received from the model and every tool observation, with secrets removed; and its markdown rendering.
 import { redactSecrets } from '../../shared/errors';
-import type { TraceEntry } from './types';
+import type { ChatMessage, TraceEntry } from './types';
 
 /** Returns a copy of any JSON value (an answer, tool call records, a turn) in which no secret appears, at any depth. */
 export function redactJson<T>(value: T, secrets: Array<string | undefined>): T {
@@ -9,9 +9,14 @@ export function redactJson<T>(value: T, secrets: Array<string | undefined>): T {
 	return JSON.parse(redactSecrets(JSON.stringify(value), live.map((s) => JSON.stringify(s).slice(1, -1)))) as T;
 }
 
-/** Returns a copy of the trace in which no secret appears, wherever it was (content, arguments, tool output). */
-export function redactTrace(trace: TraceEntry[], secrets: Array<string | undefined>): TraceEntry[] {
-	return redactJson(trace, secrets);
+/** How a message appears in the trace: who said it, in which iteration, with its tool calls or the call it answers. */
+export function traceEntryOf(message: ChatMessage, iteration: number, direction: TraceEntry['direction']): TraceEntry {
+	const entry: TraceEntry = { iteration, direction, role: message.role, content: message.content };
+	if (message.role === 'assistant' && message.tool_calls) {
+		entry.toolCalls = message.tool_calls.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments }));
+	}
+	if (message.role === 'tool') entry.toolCallId = message.tool_call_id;
+	return entry;
 }
 
 function fence(text: string): string {
