@@ -1,5 +1,14 @@
 // The Plate Detector node's parameters: input, models, detection, reading, outputs, watchlist.
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodePropertyOptions, INodeProperties } from 'n8n-workflow';
+import { DEFAULT_DETECTOR_THRESHOLD, DEFAULT_FPS, DEFAULT_FRAME_TIMEOUT_SECONDS, DEFAULT_MAX_MEGAPIXELS, DEFAULT_MIN_PLATE_WIDTH } from './vision/defaults';
+import { yoloFormats, type YoloFormat } from './vision/yoloFormats';
+
+/** One option per detector output format, named with the shape it expects, in alphabetical order. */
+function detectorFormatOptions(): INodePropertyOptions[] {
+	return (Object.keys(yoloFormats) as YoloFormat[])
+		.map((value) => ({ name: `${yoloFormats[value].label} ${yoloFormats[value].shape}`, value }))
+		.sort((a, b) => a.name.localeCompare(b.name, 'en'));
+}
 
 export const plateDetectorProperties: INodeProperties[] = [
 	{
@@ -52,7 +61,7 @@ export const plateDetectorProperties: INodeProperties[] = [
 				displayName: 'Confidence Threshold',
 				name: 'confidenceThreshold',
 				type: 'number',
-				default: 0.3,
+				default: DEFAULT_DETECTOR_THRESHOLD,
 				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 				description:
 					'Minimum detector score for a plate (0.3 measured best on European photos). When no plate clears it, a candidate scoring at least half of it is still kept if the reader is 90% sure of 4 or more characters.',
@@ -70,14 +79,7 @@ export const plateDetectorProperties: INodeProperties[] = [
 				name: 'detectorFormat',
 				type: 'options',
 				default: 'auto',
-				options: [
-					{ name: 'Auto (From Output Shape)', value: 'auto' },
-					{ name: 'End-to-End [1,K,6]', value: 'end2end' },
-					{ name: 'End-to-End With Batch Index [K,7]', value: 'end2endBatch' },
-					{ name: 'YOLOv5 [1,N,5+classes]', value: 'yolov5' },
-					{ name: 'YOLOv5 With 4 Corners [1,N,13+classes]', value: 'yolov5Corners' },
-					{ name: 'YOLOv8/11 [1,4+classes,N]', value: 'yolov8' },
-				],
+				options: [{ name: 'Auto (From Output Shape)', value: 'auto' }, ...detectorFormatOptions()],
 				description: 'Layout of the detector output; Auto reads it from the output shape',
 			},
 			{
@@ -94,20 +96,20 @@ export const plateDetectorProperties: INodeProperties[] = [
 				description: 'Where the models run. A GPU provider that cannot start falls back to CPU; the output field "provider" says which ran.',
 			},
 			{
-				displayName: 'Frames Per Second',
-				name: 'fps',
-				type: 'number',
-				default: 5,
-				typeOptions: { minValue: 0.1 },
-				description: 'For videos and streams: how many frames per second to read plates from',
-			},
-			{
 				displayName: 'Frame Timeout (Seconds)',
 				name: 'frameTimeoutSeconds',
 				type: 'number',
-				default: 15,
+				default: DEFAULT_FRAME_TIMEOUT_SECONDS,
 				typeOptions: { minValue: 1 },
 				description: 'For videos and streams: give up when no frame arrives for this long',
+			},
+			{
+				displayName: 'Frames Per Second',
+				name: 'fps',
+				type: 'number',
+				default: DEFAULT_FPS,
+				typeOptions: { minValue: 0.1 },
+				description: 'For videos and streams: how many frames per second to read plates from',
 			},
 			{
 				displayName: 'Include Annotated Image',
@@ -135,7 +137,7 @@ export const plateDetectorProperties: INodeProperties[] = [
 				displayName: 'Max Image Megapixels',
 				name: 'maxMegapixels',
 				type: 'number',
-				default: 100,
+				default: DEFAULT_MAX_MEGAPIXELS,
 				typeOptions: { minValue: 1 },
 				description: 'Images larger than this are refused (protects against decompression bombs)',
 			},
@@ -143,7 +145,7 @@ export const plateDetectorProperties: INodeProperties[] = [
 				displayName: 'Min Plate Width (Pixels)',
 				name: 'minPlateWidth',
 				type: 'number',
-				default: 12,
+				default: DEFAULT_MIN_PLATE_WIDTH,
 				typeOptions: { minValue: 0 },
 				description: 'Plates narrower than this in the original image are ignored',
 			},

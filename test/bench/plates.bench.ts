@@ -92,7 +92,7 @@ export async function run(args: string[]): Promise<void> {
 	const seconds = (performance.now() - vStart) / 1000;
 	const videoFps720p = +(frames / seconds).toFixed(1);
 	console.log(JSON.stringify({ step: 'video720p', frames, seconds: +seconds.toFixed(2), fps: videoFps720p, platesReported: tracker.finish().map((p) => p.best.plateText) }));
-	console.log(JSON.stringify({ suite: 'plates', provider: alpr.detector.provider, msP50Jpeg1080p, videoFps720p }));
+	console.log(JSON.stringify({ suite: 'plates', provider: alpr.provider, msP50Jpeg1080p, videoFps720p }));
 }
 
 if (require.main === module) {

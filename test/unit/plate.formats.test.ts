@@ -7,7 +7,9 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { openImage } from '../../nodes/PlateDetector/vision/decode';
 import { PlateDetectorModel } from '../../nodes/PlateDetector/vision/detector';
-import { decodeYolo, detectYoloFormat, nms, type RawDetection } from '../../nodes/PlateDetector/vision/yoloFormats';
+import type { INodeProperties } from 'n8n-workflow';
+import { plateDetectorProperties } from '../../nodes/PlateDetector/PlateDetectorDescription';
+import { decodeYolo, detectYoloFormat, nms, yoloFormats, type RawDetection, type YoloFormat } from '../../nodes/PlateDetector/vision/yoloFormats';
 
 const generated = resolve(__dirname, '../fixtures/generated');
 
@@ -124,6 +126,34 @@ describe('detectYoloFormat', () => {
 	});
 });
 
+describe('the YOLO formats table', () => {
+	it('gives the node one Detector Output Format option per format, named with the shape it expects, after Auto', () => {
+		const options = plateDetectorProperties.find((p) => p.name === 'options')?.options as INodeProperties[];
+		const format = options.find((o) => o.name === 'detectorFormat');
+		expect(format?.options).toEqual([
+			{ name: 'Auto (From Output Shape)', value: 'auto' },
+			{ name: 'End-to-End [1,K,6]', value: 'end2end' },
+			{ name: 'End-to-End With Batch Index [K,7]', value: 'end2endBatch' },
+			{ name: 'YOLOv5 [1,N,5+classes]', value: 'yolov5' },
+			{ name: 'YOLOv5 With 4 Corners [1,N,13+classes]', value: 'yolov5Corners' },
+			{ name: 'YOLOv8/11 [1,4+classes,N]', value: 'yolov8' },
+		]);
+		expect(Object.keys(yoloFormats).sort()).toEqual(['end2end', 'end2endBatch', 'yolov5', 'yolov5Corners', 'yolov8']);
+	});
+
+	it.each([
+		[[1, 6300, 15]],
+		[[1, 25200, 85]],
+		[[1, 84, 8400]],
+		[[1, 300, 6]],
+		[[12, 7]],
+	])('decodes %j with the format Auto picks for it', (dims) => {
+		const format = detectYoloFormat(dims) as YoloFormat;
+		expect(yoloFormats[format].fits(dims)).toBe(true);
+		expect(decodeYolo(format, new Float32Array(dims.reduce((a, b) => a * b, 1)), dims, 0.5)).toEqual([]);
+	});
+});
+
 describe('nms', () => {
 	it('keeps the best of overlapping boxes whatever their class, and keeps separate plates', () => {
 		const a: RawDetection = { x1: 0, y1: 0, x2: 10, y2: 10, score: 0.9, classId: 0 };
@@ -161,7 +191,7 @@ describe('PlateDetectorModel on ONNX graphs with known outputs', () => {
 		const path = writeModel(`plate-${format}.onnx`, constantModel([1, 3, 64, 64], values as number[], dims as number[]));
 		const detector = await PlateDetectorModel.load({ modelPath: path, provider: 'cpu', confidenceThreshold: 0.5 });
 		expect(detector.format).toBe(format);
-		const [plate, ...rest] = await detector.detect(await testImage());
+		const { plates: [plate, ...rest] } = await detector.detect(await testImage());
 		expect(rest).toHaveLength(0);
 		expect(plate.score).toBeCloseTo(format === 'yolov5' ? 0.9025 : 0.9);
 		for (const key of ['x1', 'y1', 'x2', 'y2'] as const) expect(plate.box[key]).toBeCloseTo(expected[key], 3);
@@ -173,7 +203,7 @@ describe('PlateDetectorModel on ONNX graphs with known outputs', () => {
 		const path = writeModel('plate-forced.onnx', constantModel([1, 3, 64, 64], values, [1, 300, 6]));
 		const detector = await PlateDetectorModel.load({ modelPath: path, provider: 'cpu', format: 'yolov5', confidenceThreshold: 0.5 });
 		expect(detector.format).toBe('yolov5');
-		const [plate] = await detector.detect(await testImage());
+		const { plates: [plate] } = await detector.detect(await testImage());
 		expect(plate.box.x1).toBeCloseTo(50, 3);
 		expect(plate.box.y2).toBeCloseTo(50, 3);
 	});

@@ -2,7 +2,7 @@
 import { boxQuad, openImage, rawImage, warpQuad, type ImageSource } from './decode';
 import { PlateDetectorModel, type DetectorOptions } from './detector';
 import { applyPlatePatterns, PlateOcrModel, validatePlatePatterns, type OcrOptions, type SlotReading } from './ocr';
-import type { Box, ExecutionProviderName, PlateDetection, Point, RgbImage } from './types';
+import type { Box, ExecutionProviderName, FoundPlates, PlateDetection, Point, RgbImage } from './types';
 
 /** A below-threshold detection is kept only when the reader is this sure of at least 4 characters. */
 const RESCUE_MIN_OCR_CONFIDENCE = 0.9;
@@ -13,9 +13,28 @@ const RESCUE_MIN_OCR_CONFIDENCE = 0.9;
  */
 const REREAD_BELOW = 0.9;
 
-export interface AlprOptions {
-	detector: DetectorOptions;
-	ocr: OcrOptions;
+/** Finds plates in an image (fast-alpr's BaseDetector); `PlateDetectorModel` is the ONNX one. */
+export interface PlateFinder {
+	/** The execution provider the detector runs on, reported with every prediction. */
+	readonly provider: ExecutionProviderName;
+	/** Why a GPU that was asked for is not used, when that happened. */
+	readonly providerNote?: string;
+	detect(image: ImageSource): Promise<FoundPlates>;
+}
+
+/** Reads plate crops (fast-alpr's BaseOCR); `PlateOcrModel` is the ONNX one. */
+export interface PlateReader {
+	/** Size of the crops it reads; the pipeline cuts and rectifies them to this. */
+	readonly inputWidth: number;
+	readonly inputHeight: number;
+	/** Its characters, in the order of the slot probabilities (plate patterns decide among them). */
+	readonly alphabet: string;
+	/** Reads `count` crops, each inputHeight×inputWidth×3 RGB bytes laid end to end in `crops`. */
+	read(crops: Uint8Array, count: number): Promise<SlotReading[]>;
+}
+
+/** What the pipeline itself does around its two models. */
+export interface PipelineOptions {
 	/** Margin added on each side of a plate before reading it, as a fraction of its size (default 0.1). */
 	cropPadding?: number;
 	/** Plate formats (see applyPlatePatterns); empty means read freely. */
@@ -27,6 +46,12 @@ export interface AlprOptions {
 	rereadCrops?: boolean;
 	/** Refuse images over this many pixels (decompression bombs). */
 	maxPixels?: number;
+}
+
+/** The ONNX models to load, and the pipeline's own options. */
+export interface AlprOptions extends PipelineOptions {
+	detector: DetectorOptions;
+	ocr: OcrOptions;
 }
 
 export interface PlateResult {
@@ -83,21 +108,32 @@ function plausibleCorners(c: Point[] | undefined, box: Box): c is Point[] {
 	return inside && tr.x > tl.x && br.x > bl.x && bl.y > tl.y && br.y > tr.y;
 }
 
+/** The plate pipeline (fast-alpr's ALPR): a detector finds plates, a reader reads their crops. */
 export class Alpr {
 	private readonly patterns: string[];
 
-	private constructor(
-		readonly detector: PlateDetectorModel,
-		readonly ocr: PlateOcrModel,
-		private readonly options: AlprOptions,
+	constructor(
+		readonly detector: PlateFinder,
+		readonly reader: PlateReader,
+		private readonly options: PipelineOptions = {},
 	) {
 		this.patterns = validatePlatePatterns(options.platePatterns ?? []);
 	}
 
-	/** Loads both models (sessions are cached per process, so a second Alpr on the same files loads nothing). */
+	/** Loads both ONNX models (sessions are cached per process, so a second Alpr on the same files loads nothing). */
 	static async create(options: AlprOptions): Promise<Alpr> {
-		const [detector, ocr] = await Promise.all([PlateDetectorModel.load(options.detector), PlateOcrModel.load(options.ocr)]);
-		return new Alpr(detector, ocr, options);
+		const [detector, reader] = await Promise.all([PlateDetectorModel.load(options.detector), PlateOcrModel.load(options.ocr)]);
+		return new Alpr(detector, reader, options);
+	}
+
+	/** The execution provider the detector runs on. */
+	get provider(): ExecutionProviderName {
+		return this.detector.provider;
+	}
+
+	/** Why a GPU that was asked for is not used, when that happened. */
+	get providerNote(): string | undefined {
+		return this.detector.providerNote;
 	}
 
 	async open(input: ImageInput): Promise<ImageSource> {
@@ -109,7 +145,7 @@ export class Alpr {
 	async predict(input: ImageInput): Promise<Prediction> {
 		const start = performance.now();
 		const image = await this.open(input);
-		const { plates: detections, weak } = await this.detector.detectWithCandidates(image);
+		const { plates: detections, weak = [] } = await this.detector.detect(image);
 		const detected = performance.now();
 		let plates = await this.read(image, detections);
 		if (plates.length === 0 && weak.length > 0) {
@@ -120,8 +156,8 @@ export class Alpr {
 			width: image.width,
 			height: image.height,
 			plates,
-			provider: this.detector.provider,
-			providerNote: this.detector.fallbackReason,
+			provider: this.provider,
+			providerNote: this.providerNote,
 			timings: { detectMs: detected - start, ocrMs: end - detected, totalMs: end - start },
 		};
 	}
@@ -139,7 +175,7 @@ export class Alpr {
 
 	private async read(image: ImageSource, detections: PlateDetection[]): Promise<PlateResult[]> {
 		if (detections.length === 0) return [];
-		const { inputWidth: w, inputHeight: h } = this.ocr;
+		const { inputWidth: w, inputHeight: h } = this.reader;
 		const size = w * h * 3;
 		const perPlate = detections.map((d) => this.quads(d));
 		// One decoded region per plate, large enough for its loosest crop.
@@ -156,11 +192,11 @@ export class Alpr {
 			const { pixels, ox, oy } = regions[plate];
 			warpQuad(pixels, quad.map((p) => ({ x: p.x - ox, y: p.y - oy })), w, h, batch, slot * size);
 		};
-		const decide = (r: SlotReading) => (this.patterns.length > 0 ? applyPlatePatterns(r, this.patterns, this.ocr.alphabet) : r);
+		const decide = (r: SlotReading) => (this.patterns.length > 0 ? applyPlatePatterns(r, this.patterns, this.reader.alphabet) : r);
 
 		const first = new Uint8Array(detections.length * size);
 		detections.forEach((_, i) => warp(i, perPlate[i][0], first, i));
-		const best = (await this.ocr.read(first, detections.length)).map(decide);
+		const best = (await this.reader.read(first, detections.length)).map(decide);
 
 		// Re-read only the plates the reader is unsure of: a sure first reading is kept as it is.
 		const unsure = detections.map((_, i) => i).filter((i) => perPlate[i].length > 1 && Math.min(...best[i].charConfidences, 1) < REREAD_BELOW);
@@ -168,7 +204,7 @@ export class Alpr {
 		if (jobs.length > 0) {
 			const batch = new Uint8Array(jobs.length * size);
 			jobs.forEach((job, k) => warp(job.plate, job.quad, batch, k));
-			const again = (await this.ocr.read(batch, jobs.length)).map(decide);
+			const again = (await this.reader.read(batch, jobs.length)).map(decide);
 			jobs.forEach((job, k) => {
 				if (again[k].confidence > best[job.plate].confidence) best[job.plate] = again[k];
 			});

@@ -1,10 +1,9 @@
 // Image decoding (sharp), letterboxing for detectors, and the crops/warps OCR reads, with typed-array passes only.
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { AgenticError } from '../../shared/errors';
+import { DEFAULT_MAX_PIXELS } from './defaults';
 import type { Box, Point, RgbImage } from './types';
 
-/** Default refusal threshold: 100 megapixels (a 20000×20000 decompression bomb is 400). */
-export const DEFAULT_MAX_PIXELS = 100_000_000;
 
 export interface Letterboxed {
 	/** RGB HWC bytes of the model input, `width`×`height`. */

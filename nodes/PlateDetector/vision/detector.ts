@@ -1,8 +1,9 @@
 // The plate detector: any YOLO-family ONNX model, its letterbox pre-processing and box post-processing.
 import { AgenticError } from '../../shared/errors';
 import { rawImage, toChwFloat, type ImageSource } from './decode';
+import { DEFAULT_DETECTOR_THRESHOLD } from './defaults';
 import { loadSession, ort, tensorShape, type LoadedSession, type ProviderPreference } from './sessions';
-import type { PlateDetection } from './types';
+import type { FoundPlates, PlateDetection } from './types';
 import { decodeYolo, detectYoloFormat, nms, type YoloFormat } from './yoloFormats';
 
 export interface DetectorOptions {
@@ -21,9 +22,6 @@ export interface DetectorOptions {
 	inputSize?: number;
 	maxPlates?: number;
 }
-
-/** Chosen by measurement on the eu dev set: 0.4 missed two plates that 0.3 finds; 0.25 found nothing more. */
-export const DEFAULT_DETECTOR_THRESHOLD = 0.3;
 
 export class PlateDetectorModel {
 	private constructor(
@@ -78,20 +76,16 @@ export class PlateDetectorModel {
 		return this.loaded.provider;
 	}
 
-	get fallbackReason() {
+	/** Why a GPU that was asked for is not used, when that happened. */
+	get providerNote() {
 		return this.loaded.fallbackReason;
 	}
 
-	/** Detects plates; boxes and corners come back in original-image pixels, best first. */
-	async detect(image: ImageSource): Promise<PlateDetection[]> {
-		return (await this.detectWithCandidates(image)).plates;
-	}
-
 	/**
-	 * Plates above the threshold; when there are none, also the weaker candidates (down to half the threshold)
-	 * so the reader can keep one it reads with high confidence: recognition vouches for a shy detection.
+	 * Plates above the threshold, in original-image pixels; when there are none, also the weaker candidates (down to
+	 * half the threshold) so the reader can keep one it reads with high confidence: recognition vouches for a shy detection.
 	 */
-	async detectWithCandidates(image: ImageSource): Promise<{ plates: PlateDetection[]; weak: PlateDetection[] }> {
+	async detect(image: ImageSource): Promise<FoundPlates> {
 		const threshold = this.options.confidenceThreshold ?? DEFAULT_DETECTOR_THRESHOLD;
 		const first = await this.detectAt(image, 1, threshold / 2);
 		const plates = first.filter((d) => d.score >= threshold);

@@ -51,7 +51,8 @@ export class PlateOcrModel {
 		return this.loaded.provider;
 	}
 
-	get fallbackReason() {
+	/** Why a GPU that was asked for is not used, when that happened. */
+	get providerNote() {
 		return this.loaded.fallbackReason;
 	}
 

@@ -30,6 +30,14 @@ export interface PlateDetection {
 	corners?: Point[];
 }
 
+/** What a detector found in one image. */
+export interface FoundPlates {
+	/** Plates above the detector's threshold. */
+	plates: PlateDetection[];
+	/** When there are no plates: weaker candidates, kept only if the reader is very sure of them. */
+	weak?: PlateDetection[];
+}
+
 /** What the OCR model read from one plate crop. */
 export interface PlateReading {
 	plateText: string;

@@ -1,7 +1,9 @@
 // Video and stream frames via ffmpeg (argument array, no shell), and voting a plate seen in many frames down to one reading.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { AgenticError, redactSecrets } from '../../shared/errors';
 import type { PlateResult } from './alpr';
+import { DEFAULT_FPS, DEFAULT_FRAME_TIMEOUT_SECONDS, DEFAULT_MAX_PIXELS } from './defaults';
 import type { RgbImage } from './types';
 import { editDistance } from './watchlist';
 import { iou } from './yoloFormats';
@@ -14,19 +16,17 @@ export interface VideoFrame {
 }
 
 export interface FrameOptions {
-	/** Frames per second to sample (default 5). */
+	/** Frames per second to sample (default DEFAULT_FPS). */
 	fps?: number;
 	/** Stop after this many seconds of video (streams need it). */
 	durationSeconds?: number;
-	/** Give up when no frame arrives for this long (default 15 s). */
+	/** Give up when no frame arrives for this long (default DEFAULT_FRAME_TIMEOUT_SECONDS). */
 	frameTimeoutMs?: number;
 	/** ffmpeg binary (default `FFMPEG_PATH` or `ffmpeg` on the PATH). */
 	ffmpegPath?: string;
-	/** Refuse videos whose frames are larger than this many pixels, before a frame is buffered (default 100 MP). */
+	/** Refuse videos whose frames are larger than this many pixels, before a frame is buffered (default DEFAULT_MAX_PIXELS). */
 	maxPixels?: number;
 }
-
-const DEFAULT_MAX_FRAME_PIXELS = 100_000_000;
 
 const STREAM_SCHEMES = ['rtsp:', 'http:', 'https:'];
 
@@ -119,105 +119,160 @@ class PpmSplitter {
 	}
 }
 
-/** Decodes frames from a video file or an rtsp/http(s) stream at `fps` frames per second. */
-export async function* readFrames(source: { file: string } | { url: string }, options: FrameOptions = {}): AsyncGenerator<VideoFrame> {
-	const fps = options.fps ?? 5;
-	const isUrl = 'url' in source;
-	const parsedUrl = isUrl ? checkStreamUrl(source.url) : undefined;
-	const input = 'url' in source ? (parsedUrl as URL).toString() : source.file;
-	// The password of rtsp://user:pass@camera must not reach an error, however ffmpeg prints the URL.
-	const secrets = parsedUrl?.password ? [parsedUrl.password, safeDecode(parsedUrl.password)] : [];
-	const clean = (text: string) => redactSecrets(redactUrl(text), secrets);
+/** What ffmpeg opens, and how it is named in errors (never with a stream's password). */
+interface FfmpegInput {
+	input: string;
+	isUrl: boolean;
+	/** "video" or "stream <url without credentials>". */
+	what: string;
+	/** Removes the stream's credentials from ffmpeg's messages, however ffmpeg prints the URL. */
+	clean(text: string): string;
+}
+
+function ffmpegInput(source: { file: string } | { url: string }): FfmpegInput {
+	if (!('url' in source)) return { input: source.file, isUrl: false, what: 'video', clean: redactUrl };
+	const parsed = checkStreamUrl(source.url);
+	const input = parsed.toString();
+	// The password of rtsp://user:pass@camera must not reach an error.
+	const secrets = parsed.password ? [parsed.password, safeDecode(parsed.password)] : [];
+	return { input, isUrl: true, what: `stream ${redactUrl(input)}`, clean: (text) => redactSecrets(redactUrl(text), secrets) };
+}
+
+function ffmpegArgs(source: FfmpegInput, fps: number, timeoutMs: number, durationSeconds?: number): string[] {
 	const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
-	if (isUrl && input.startsWith('rtsp:')) args.push('-rtsp_transport', 'tcp', '-timeout', String((options.frameTimeoutMs ?? 15000) * 1000));
-	if (isUrl && !input.startsWith('rtsp:')) args.push('-rw_timeout', String((options.frameTimeoutMs ?? 15000) * 1000));
+	const rtsp = source.isUrl && source.input.startsWith('rtsp:');
+	if (rtsp) args.push('-rtsp_transport', 'tcp', '-timeout', String(timeoutMs * 1000));
+	if (source.isUrl && !rtsp) args.push('-rw_timeout', String(timeoutMs * 1000));
 	// A playlist or container must not make ffmpeg open local files or other protocols behind the allowed URL.
-	args.push('-protocol_whitelist', isUrl ? 'rtsp,rtp,srtp,udp,tcp,tls,http,https,httpproxy,crypto' : 'file');
-	args.push('-i', input);
-	if (options.durationSeconds) args.push('-t', String(options.durationSeconds));
+	args.push('-protocol_whitelist', source.isUrl ? 'rtsp,rtp,srtp,udp,tcp,tls,http,https,httpproxy,crypto' : 'file');
+	args.push('-i', source.input);
+	if (durationSeconds) args.push('-t', String(durationSeconds));
 	args.push('-vf', `fps=${fps}`, '-an', '-f', 'image2pipe', '-c:v', 'ppm', 'pipe:1');
-	const ffmpeg = options.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg';
-	const what = isUrl ? `stream ${redactUrl(input)}` : 'video';
+	return args;
+}
 
-	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- ffmpeg runs from an argument array without a shell; stream URLs are limited to rtsp/http/https
-	const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-	const splitter = new PpmSplitter(options.maxPixels ?? DEFAULT_MAX_FRAME_PIXELS);
-	const queue: RgbImage[] = [];
-	let stderr = '';
-	let failure: AgenticError | undefined;
-	let ended = false;
-	let wake: (() => void) | undefined;
-	const notify = () => {
-		wake?.();
-		wake = undefined;
-	};
-	child.stdout.on('data', (chunk: Buffer) => {
-		try {
-			queue.push(...splitter.push(chunk));
-		} catch (error) {
-			failure ??= error instanceof AgenticError ? error : new AgenticError('internal', `Could not read ffmpeg's frames: ${(error as Error).message}`);
-			child.kill('SIGKILL');
-		}
-		if (queue.length >= MAX_QUEUED_FRAMES) child.stdout.pause();
-		notify();
-	});
-	child.stderr.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString();
-		if (stderr.length > STDERR_KEEP_CHARS) {
-			const tail = stderr.slice(-STDERR_KEEP_CHARS);
-			stderr = tail.slice(tail.indexOf('\n') + 1);
-		}
-	});
-	child.on('error', (error: NodeJS.ErrnoException) => {
-		failure =
-			error.code === 'ENOENT'
-				? new AgenticError('invalid_input', `ffmpeg was not found (tried "${ffmpeg}")`, {
-						description: 'Install ffmpeg on the n8n host (e.g. apt-get install ffmpeg) or set FFMPEG_PATH to its binary.',
-					})
-				: new AgenticError('internal', `Could not start ffmpeg: ${error.message}`);
-		ended = true;
-		notify();
-	});
-	child.on('close', (code) => {
-		if (code !== 0 && code !== null && !failure) {
-			failure = new AgenticError('invalid_input', `ffmpeg could not read the ${what}: ${clean(stderr.trim()).slice(-2000) || `exit code ${code}`}`, {
-				field: isUrl ? 'Stream URL' : 'Binary Property',
-				description: isUrl ? 'Check that the stream URL is reachable from the n8n host.' : 'Send an MP4 or MKV video ffmpeg can decode.',
-			});
-		}
-		ended = true;
-		notify();
-	});
+/** One ffmpeg process's frames as a queue; ffmpeg is paused while the consumer is behind, and its failure kept for the consumer. */
+class FfmpegFrames {
+	private readonly child: ChildProcessByStdio<null, Readable, Readable>;
+	private readonly queue: RgbImage[] = [];
+	private stderr = '';
+	private failure: AgenticError | undefined;
+	private ended = false;
+	private wake: (() => void) | undefined;
 
-	const timeoutMs = options.frameTimeoutMs ?? 15000;
-	let index = 0;
-	try {
+	constructor(
+		private readonly ffmpeg: string,
+		args: string[],
+		private readonly source: FfmpegInput,
+		maxPixels: number,
+	) {
+		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- ffmpeg runs from an argument array without a shell; stream URLs are limited to rtsp/http/https
+		this.child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+		const splitter = new PpmSplitter(maxPixels);
+		this.child.stdout.on('data', (chunk: Buffer) => this.onFrames(splitter, chunk));
+		this.child.stderr.on('data', (chunk: Buffer) => this.onMessage(chunk));
+		this.child.on('error', (error: NodeJS.ErrnoException) => this.finish(this.startFailure(error), true));
+		this.child.on('close', (code) => this.finish(code !== 0 && code !== null && !this.failure ? this.readFailure(code) : undefined, false));
+	}
+
+	/** The next frame, or undefined once the video has ended; throws ffmpeg's failure, or when no frame came for `timeoutMs`. */
+	async next(timeoutMs: number): Promise<RgbImage | undefined> {
 		for (;;) {
-			if (queue.length > 0) {
-				const image = queue.shift() as RgbImage;
-				if (queue.length < MAX_QUEUED_FRAMES / 2 && child.stdout.isPaused()) child.stdout.resume();
-				yield { image, index, timestampSeconds: Math.round((index / fps) * 1000) / 1000 };
-				index++;
-				continue;
+			const image = this.queue.shift();
+			if (image) {
+				if (this.queue.length < MAX_QUEUED_FRAMES / 2 && this.child.stdout.isPaused()) this.child.stdout.resume();
+				return image;
 			}
-			if (failure) throw failure;
-			if (ended) return;
-			const timedOut = await new Promise<boolean>((resolve) => {
-				const timer = setTimeout(() => resolve(true), timeoutMs);
-				wake = () => {
-					clearTimeout(timer);
-					resolve(false);
-				};
-			});
-			if (timedOut && queue.length === 0 && !ended) {
-				throw new AgenticError('upstream', `No frame arrived from the ${what} within ${timeoutMs / 1000} s`, {
-					field: isUrl ? 'Stream URL' : 'Binary Property',
+			if (this.failure) throw this.failure;
+			if (this.ended) return undefined;
+			const timedOut = await this.arrival(timeoutMs);
+			if (timedOut && this.queue.length === 0 && !this.ended) {
+				throw new AgenticError('upstream', `No frame arrived from the ${this.source.what} within ${timeoutMs / 1000} s`, {
+					field: this.source.isUrl ? 'Stream URL' : 'Binary Property',
 					description: 'Check that the stream is reachable and sending video, or raise "Frame Timeout".',
 				});
 			}
 		}
+	}
+
+	stop(): void {
+		if (this.child.exitCode === null) this.child.kill('SIGKILL');
+	}
+
+	/** Resolves true after `timeoutMs`, or false as soon as ffmpeg sends something or ends. */
+	private arrival(timeoutMs: number): Promise<boolean> {
+		return new Promise<boolean>((resolve) => {
+			const timer = setTimeout(() => resolve(true), timeoutMs);
+			this.wake = () => {
+				clearTimeout(timer);
+				resolve(false);
+			};
+		});
+	}
+
+	private notify(): void {
+		this.wake?.();
+		this.wake = undefined;
+	}
+
+	private onFrames(splitter: PpmSplitter, chunk: Buffer): void {
+		try {
+			this.queue.push(...splitter.push(chunk));
+		} catch (error) {
+			this.failure ??= error instanceof AgenticError ? error : new AgenticError('internal', `Could not read ffmpeg's frames: ${(error as Error).message}`);
+			this.child.kill('SIGKILL');
+		}
+		if (this.queue.length >= MAX_QUEUED_FRAMES) this.child.stdout.pause();
+		this.notify();
+	}
+
+	private onMessage(chunk: Buffer): void {
+		this.stderr += chunk.toString();
+		if (this.stderr.length > STDERR_KEEP_CHARS) {
+			const tail = this.stderr.slice(-STDERR_KEEP_CHARS);
+			this.stderr = tail.slice(tail.indexOf('\n') + 1);
+		}
+	}
+
+	/** ffmpeg has ended (or never started); `replace` lets a start failure override one seen before. */
+	private finish(failure: AgenticError | undefined, replace: boolean): void {
+		if (failure && (replace || !this.failure)) this.failure = failure;
+		this.ended = true;
+		this.notify();
+	}
+
+	private startFailure(error: NodeJS.ErrnoException): AgenticError {
+		return error.code === 'ENOENT'
+			? new AgenticError('invalid_input', `ffmpeg was not found (tried "${this.ffmpeg}")`, {
+					description: 'Install ffmpeg on the n8n host (e.g. apt-get install ffmpeg) or set FFMPEG_PATH to its binary.',
+				})
+			: new AgenticError('internal', `Could not start ffmpeg: ${error.message}`);
+	}
+
+	private readFailure(code: number): AgenticError {
+		const { isUrl, what, clean } = this.source;
+		return new AgenticError('invalid_input', `ffmpeg could not read the ${what}: ${clean(this.stderr.trim()).slice(-2000) || `exit code ${code}`}`, {
+			field: isUrl ? 'Stream URL' : 'Binary Property',
+			description: isUrl ? 'Check that the stream URL is reachable from the n8n host.' : 'Send an MP4 or MKV video ffmpeg can decode.',
+		});
+	}
+}
+
+/** Decodes frames from a video file or an rtsp/http(s) stream at `fps` frames per second. */
+export async function* readFrames(source: { file: string } | { url: string }, options: FrameOptions = {}): AsyncGenerator<VideoFrame> {
+	const fps = options.fps ?? DEFAULT_FPS;
+	const timeoutMs = options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_SECONDS * 1000;
+	const input = ffmpegInput(source);
+	const ffmpeg = options.ffmpegPath ?? process.env.FFMPEG_PATH ?? 'ffmpeg';
+	const frames = new FfmpegFrames(ffmpeg, ffmpegArgs(input, fps, timeoutMs, options.durationSeconds), input, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+	try {
+		for (let index = 0; ; index++) {
+			const image = await frames.next(timeoutMs);
+			if (!image) return;
+			yield { image, index, timestampSeconds: Math.round((index / fps) * 1000) / 1000 };
+		}
 	} finally {
-		if (child.exitCode === null) child.kill('SIGKILL');
+		frames.stop();
 	}
 }
 
