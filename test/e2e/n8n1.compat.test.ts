@@ -3,17 +3,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
 import { startFakeTavily, type FakeTavily } from '../fakes/tavily';
+import { CAR_PHOTO, PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, requireFixtures } from '../helpers/fixtures';
 import { nodeOutput, startN8n, type N8nInstance, type WorkflowSpec } from './harness';
 import { N8N1_RUNTIME } from './runtime';
 
 const REPO = resolve(__dirname, '../..');
-const fixtures = resolve(REPO, '../shared/fixtures');
-const detectorModel = join(fixtures, 'models/y5fu_320x_sim.onnx');
-const ocrModel = join(fixtures, 'models/cct_xs_v1_global.onnx');
-const platePhoto = join(fixtures, 'plates/misc/fast-alpr_test_image.png');
-const haveFixtures = [detectorModel, ocrModel, platePhoto].every((file) => existsSync(file));
-if (!haveFixtures) console.warn(`Skipping the Plate Detector test on n8n 1.123: shared fixtures (models and plate photo) not found at ${fixtures}`);
-const itWithPlates = haveFixtures ? it : it.skip;
+const plateFixtures = requireFixtures('the Plate Detector test on n8n 1.123', [PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, CAR_PHOTO]);
+const detectorModel = plateFixtures.path(PLATE_DETECTOR_MODEL);
+const ocrModel = plateFixtures.path(PLATE_OCR_MODEL);
+const platePhoto = plateFixtures.path(CAR_PHOTO);
 
 const OPENAI_KEY = 'sk-e2e-n8n1-key';
 const TAVILY_KEY = 'tvly-e2e-n8n1-key';
@@ -137,7 +135,7 @@ beforeAll(async () => {
 			{ name: 'OpenAI', type: 'openAiCompatibleAgenticApi', data: { apiKey: OPENAI_KEY, baseUrl: openai.url, organization: '', extraHeaders: '{}' } },
 			{ name: 'Tavily', type: 'tavilyAgenticApi', data: { apiKey: TAVILY_KEY, baseUrl: tavily.url } },
 		],
-		workflows: [tavilyWorkflow, agentWorkflow, memoryInsert, memoryQuery, ...(haveFixtures ? [plateWorkflow] : [])],
+		workflows: [tavilyWorkflow, agentWorkflow, memoryInsert, memoryQuery, ...(plateFixtures.available ? [plateWorkflow] : [])],
 	});
 	bootMs = Date.now() - started;
 }, 15 * 60_000);
@@ -170,7 +168,7 @@ it('runs n8n 1.123 on Node 20 and lists our nodes, their tool variants and our c
 
 	const credentialTypes = (await (await n8n.request('GET', '/types/credentials.json')).json()) as Array<{ name: string }>;
 	expect(credentialTypes.map((t) => t.name)).toEqual(
-		expect.arrayContaining(['tavilyAgenticApi', 'openAiCompatibleAgenticApi', 'pgVectorAgentic', 'chromaAgenticApi', 'qdrantAgenticApi', 'pineconeAgenticApi']),
+		expect.arrayContaining(['tavilyAgenticApi', 'openAiCompatibleAgenticApi', 'pgVectorAgenticApi', 'chromaAgenticApi', 'qdrantAgenticApi', 'pineconeAgenticApi']),
 	);
 }, 30_000);
 
@@ -212,7 +210,7 @@ it('answers a webhook with an Agent Brain answer whose citation a search returne
 	expect(text).not.toContain(TAVILY_KEY);
 }, 60_000);
 
-itWithPlates('answers a webhook carrying a car photo with its plate text (Webhook → Plate Detector)', async () => {
+plateFixtures.it('answers a webhook carrying a car photo with its plate text (Webhook → Plate Detector)', async () => {
 	const res = await fetch(`${n8n.url}/webhook/n8n1-plate`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: readFileSync(platePhoto) });
 	const body = (await res.json()) as Record<string, any>;
 	expect(res.status).toBe(200);

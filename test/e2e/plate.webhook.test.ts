@@ -1,12 +1,9 @@
 // In real n8n: a webhook receives a car photo, the Plate Detector reads it, and the HTTP response carries the plate text.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { CAR_PHOTO, PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, requireFixtures } from '../helpers/fixtures';
 import { nodeError, nodeOutput, startN8n, type N8nInstance } from './harness';
 
-const fixtures = resolve(__dirname, '../../../shared/fixtures');
-const haveFixtures = existsSync(join(fixtures, 'models/y5fu_320x_sim.onnx'));
-if (!haveFixtures) console.warn(`Skipping Plate Detector e2e test: shared fixtures not found at ${fixtures}`);
-const describeWithModels = haveFixtures ? describe : describe.skip;
+const plateFixtures = requireFixtures('the Plate Detector e2e tests', [PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, CAR_PHOTO]);
 
 const workflow = {
 	name: 'Read plate from webhook photo',
@@ -28,8 +25,8 @@ const workflow = {
 				input: 'binary',
 				binaryPropertyName: 'data',
 				options: {
-					detectorModelPath: join(fixtures, 'models/y5fu_320x_sim.onnx'),
-					ocrModelPath: join(fixtures, 'models/cct_xs_v1_global.onnx'),
+					detectorModelPath: plateFixtures.path(PLATE_DETECTOR_MODEL),
+					ocrModelPath: plateFixtures.path(PLATE_OCR_MODEL),
 					executionProvider: 'cpu',
 				},
 			},
@@ -87,7 +84,7 @@ const watchWorkflow = {
 	},
 };
 
-describeWithModels('Plate Detector in real n8n', () => {
+plateFixtures.describe('Plate Detector in real n8n', () => {
 	let n8n: N8nInstance;
 	beforeAll(async () => {
 		// Jest sets NODE_ENV=test, with which n8n exits at start; n8n runs as it would in production.
@@ -98,7 +95,7 @@ describeWithModels('Plate Detector in real n8n', () => {
 	});
 
 	it('answers a webhook carrying a car photo with the plate text', async () => {
-		const res = await post(n8n, 'image/png', readFileSync(join(fixtures, 'plates/misc/fast-alpr_test_image.png')));
+		const res = await post(n8n, 'image/png', readFileSync(plateFixtures.path(CAR_PHOTO)));
 		const body = (await res.json()) as Record<string, any>;
 		expect(res.status).toBe(200);
 		expect(body).toMatchObject({ plateText: '5AU5341', plateCount: 1, provider: 'cpu' });
@@ -108,7 +105,7 @@ describeWithModels('Plate Detector in real n8n', () => {
 	}, 120_000);
 
 	it('matches the plate against watchlist items coming from another node on the second input', async () => {
-		const res = await post(n8n, 'image/png', readFileSync(join(fixtures, 'plates/misc/fast-alpr_test_image.png')), 'plate-watch');
+		const res = await post(n8n, 'image/png', readFileSync(plateFixtures.path(CAR_PHOTO)), 'plate-watch');
 		expect(res.status).toBe(200);
 		const body = (await res.json()) as Record<string, any>;
 		expect(body.plateText).toBe('5AU5341');

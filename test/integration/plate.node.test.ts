@@ -1,4 +1,4 @@
-// The Plate Detector node's execute() with a small IExecuteFunctions stand-in over the real models, ffmpeg and a local model mirror.
+// The Plate Detector node's execute() in the shared stand-in for n8n's execute context, over the real models, ffmpeg and a local model mirror.
 import { runInThisContext } from 'node:vm';
 // Jest gives each test file its own Float32Array, but onnxruntime-node builds outputs with Node's: use Node's here too.
 (globalThis as { Float32Array: unknown }).Float32Array = runInThisContext('Float32Array');
@@ -7,21 +7,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions, type INode } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 import sharp from 'sharp';
 import { PlateDetector } from '../../nodes/PlateDetector/PlateDetector.node';
 import { Alpr } from '../../nodes/PlateDetector/vision/alpr';
+import { binaryData, executeContext } from '../helpers/executeContext';
+import { CAR_PHOTO, PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, requireFixtures } from '../helpers/fixtures';
 
-const fixtures = resolve(__dirname, '../../../shared/fixtures');
+const plateFixtures = requireFixtures('the Plate Detector node tests', [PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, CAR_PHOTO, 'plates/eu/eu1.jpg', 'plates/eu/test_013.jpg']);
 const generated = resolve(__dirname, '../fixtures/generated');
-const models = join(fixtures, 'models');
-const haveFixtures = existsSync(join(models, 'y5fu_320x_sim.onnx'));
-if (!haveFixtures) console.warn(`Skipping Plate Detector node tests: shared fixtures not found at ${fixtures}`);
-const describeWithModels = haveFixtures ? describe : describe.skip;
+const models = plateFixtures.path('models');
 
-const modelOptions = { detectorModelPath: join(models, 'y5fu_320x_sim.onnx'), ocrModelPath: join(models, 'cct_xs_v1_global.onnx'), executionProvider: 'cpu' };
-const carPhoto = () => readFileSync(join(fixtures, 'plates/misc/fast-alpr_test_image.png'));
+const modelOptions = { detectorModelPath: plateFixtures.path(PLATE_DETECTOR_MODEL), ocrModelPath: plateFixtures.path(PLATE_OCR_MODEL), executionProvider: 'cpu' };
+const carPhoto = () => readFileSync(plateFixtures.path(CAR_PHOTO));
 
 interface Item {
 	json?: IDataObject;
@@ -32,41 +30,18 @@ interface Item {
 	stored?: boolean;
 }
 
-const node: INode = { id: 'plate-1', name: 'Plate Detector', type: 'n8n-nodes-agentic.plateDetector', typeVersion: 1, position: [0, 0], parameters: {} };
-
-function context(items: Item[], continueOnFail = false, watchlistItems: IDataObject[] = []): IExecuteFunctions {
-	const param = (name: string, i: number, fallback?: unknown) => {
-		const defaults: Record<string, unknown> = { input: 'binary', binaryPropertyName: 'data', options: modelOptions, watchlistSource: 'none' };
-		const value = items[i].params?.[name] ?? defaults[name];
-		return value === undefined ? fallback : value;
-	};
-	return {
-		getInputData: (input = 0) => (input === 1 ? watchlistItems.map((json) => ({ json })) : items.map((it) => ({ json: it.json ?? {} }))),
-		getNodeParameter: param,
-		getNode: () => node,
-		continueOnFail: () => continueOnFail,
-		helpers: {
-			assertBinaryData: (i: number, name: string) => {
-				if (!items[i].bytes || name !== 'data') throw new NodeOperationError(node, `This operation expects the node's input data to contain a binary file '${name}', but none was found`);
-				return { data: '', mimeType: items[i].mimeType ?? 'image/png', ...(items[i].stored ? { id: `filesystem-v2:item-${i}` } : {}) };
-			},
-			getBinaryDataBuffer: async (i: number) => {
-				if (items[i].stored) throw new Error('a stored binary was loaded whole into memory');
-				return items[i].bytes as Buffer;
-			},
-			getBinaryStream: async (id: string) => {
-				const bytes = items[Number(id.split('item-')[1])].bytes as Buffer;
-				return Readable.from(Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, k) => bytes.subarray(k * 65536, (k + 1) * 65536)));
-			},
-			prepareBinaryData: async (data: Buffer, fileName: string, mimeType: string) => ({ data: data.toString('base64'), fileName, mimeType }),
-			// n8n's helper with encoding 'arraybuffer' resolves with the body bytes.
-			httpRequest: async (options: IHttpRequestOptions) => {
-				const res = await fetch(options.url);
-				if (!res.ok) throw new Error(`Request failed with status code ${res.status}`);
-				return Buffer.from(await res.arrayBuffer());
-			},
-		},
-	} as unknown as IExecuteFunctions;
+function context(items: Item[], continueOnFail = false, watchlistItems: IDataObject[] = []) {
+	const defaults: Record<string, unknown> = { input: 'binary', binaryPropertyName: 'data', options: modelOptions, watchlistSource: 'none' };
+	return executeContext({
+		nodeType: new PlateDetector(),
+		items: items.map((item) => ({
+			json: item.json ?? {},
+			...(item.bytes ? { binary: { data: binaryData(item.bytes, { mimeType: item.mimeType ?? 'image/png', stored: item.stored }) } } : {}),
+		})),
+		moreInputs: [watchlistItems.map((json) => ({ json }))],
+		parameters: (i) => ({ ...defaults, ...items[i].params }),
+		continueOnFail,
+	});
 }
 
 async function execute(items: Item[], continueOnFail = false, watchlistItems: IDataObject[] = []) {
@@ -74,7 +49,7 @@ async function execute(items: Item[], continueOnFail = false, watchlistItems: ID
 	return out;
 }
 
-describeWithModels('Plate Detector node', () => {
+plateFixtures.describe('Plate Detector node', () => {
 	it('reads the plate of a photo in the binary property, with box, corners and the provider that ran', async () => {
 		const [item] = await execute([{ bytes: carPhoto() }]);
 		expect(item.pairedItem).toEqual({ item: 0 });
@@ -87,7 +62,7 @@ describeWithModels('Plate Detector node', () => {
 	});
 
 	it('under Continue On Fail gives each bad item an error and reads the others', async () => {
-		const truncated = readFileSync(join(fixtures, 'plates/eu/eu1.jpg')).subarray(0, 20000);
+		const truncated = readFileSync(plateFixtures.path('plates/eu/eu1.jpg')).subarray(0, 20000);
 		const out = await execute([{ bytes: carPhoto() }, { bytes: Buffer.from('not an image') }, { bytes: Buffer.alloc(0) }, { bytes: truncated, mimeType: 'image/jpeg' }, {}, { bytes: carPhoto() }], true);
 		expect(out.map((o) => o.json.plateText ?? null)).toEqual(['5AU5341', null, null, null, null, '5AU5341']);
 		expect(out[1].json.error).toMatch(/not an image/);
@@ -149,7 +124,7 @@ describeWithModels('Plate Detector node', () => {
 		mkdirSync(generated, { recursive: true });
 		const file = join(generated, 'plate-node-test.mp4');
 		execFileSync('ffmpeg', [
-			'-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '10', '-t', '2', '-i', join(fixtures, 'plates/misc/fast-alpr_test_image.png'),
+			'-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '10', '-t', '2', '-i', plateFixtures.path(CAR_PHOTO),
 			'-vf', 'scale=640:-2,format=yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', file,
 		]);
 		const [item] = await execute([{ bytes: readFileSync(file), mimeType: 'video/mp4', params: { options: { ...modelOptions, fps: 2 } } }]);
@@ -161,14 +136,16 @@ describeWithModels('Plate Detector node', () => {
 		const file = join(generated, 'plate-node-test.mp4');
 		if (!existsSync(file)) {
 			mkdirSync(generated, { recursive: true });
-			execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '10', '-t', '2', '-i', join(fixtures, 'plates/misc/fast-alpr_test_image.png'), '-vf', 'scale=640:-2,format=yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', file]);
+			execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '10', '-t', '2', '-i', plateFixtures.path(CAR_PHOTO), '-vf', 'scale=640:-2,format=yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', file]);
 		}
-		const [video, photo] = await execute([
+		const ctx = context([
 			{ bytes: readFileSync(file), mimeType: 'application/octet-stream', stored: true, params: { options: { ...modelOptions, fps: 2 } } },
 			{ bytes: carPhoto(), stored: true },
 		]);
+		const [[video, photo]] = await new PlateDetector().execute.call(ctx);
 		expect(video.json).toMatchObject({ plateText: '5AU5341', plateCount: 1, framesProcessed: 4 });
 		expect(photo.json).toMatchObject({ plateText: '5AU5341', plateCount: 1, width: 518, height: 331 });
+		expect(ctx.storedBinariesLoadedWhole).toEqual([]);
 	});
 
 	it('loads the models once for all items with the same options', async () => {
@@ -186,7 +163,7 @@ describeWithModels('Plate Detector node', () => {
 		mkdirSync(generated, { recursive: true });
 		const file = join(generated, 'plate-node-stream.mp4');
 		execFileSync('ffmpeg', [
-			'-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '10', '-t', '4', '-i', join(fixtures, 'plates/misc/fast-alpr_test_image.png'),
+			'-hide_banner', '-loglevel', 'error', '-y', '-loop', '1', '-framerate', '10', '-t', '4', '-i', plateFixtures.path(CAR_PHOTO),
 			'-vf', 'scale=640:-2,format=yuv420p', '-c:v', 'libx264', '-preset', 'veryfast', '-movflags', '+faststart', file,
 		]);
 		const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'video/mp4' }).end(readFileSync(file)));
@@ -211,7 +188,7 @@ describeWithModels('Plate Detector node', () => {
 
 	it('keeps only plates above the confidence threshold when some plate clears it', async () => {
 		// Two cars side by side: the fast-alpr car (detector score ~0.8) and eu test_013 (~0.15).
-		const weak = readFileSync(join(fixtures, 'plates/eu/test_013.jpg'));
+		const weak = readFileSync(plateFixtures.path('plates/eu/test_013.jpg'));
 		const pair = await sharp({ create: { width: 900, height: 340, channels: 3, background: '#808080' } })
 			.composite([{ input: carPhoto(), left: 0, top: 0 }, { input: weak, left: 530, top: 20 }])
 			.jpeg({ quality: 92 })

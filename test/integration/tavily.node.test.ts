@@ -1,8 +1,9 @@
-// The Tavily node's execute() with a small IExecuteFunctions stand-in whose HTTP helper really calls the fake Tavily server.
-import { NodeApiError, NodeOperationError, type IExecuteFunctions, type IHttpRequestOptions, type INode } from 'n8n-workflow';
+// The Tavily node's execute() in the shared stand-in for n8n's execute context, whose HTTP helper really calls the fake Tavily server.
+import { NodeApiError, NodeOperationError, type ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { TavilyAgenticApi } from '../../credentials/TavilyAgenticApi.credentials';
 import { Tavily } from '../../nodes/Tavily/Tavily.node';
 import { startFakeTavily, type FakeTavily } from '../fakes/tavily';
+import { executeContext } from '../helpers/executeContext';
 
 const KEY = 'tvly-node-secret-456';
 let fake: FakeTavily;
@@ -15,64 +16,20 @@ afterEach(async () => {
 	await fake.close();
 });
 
-/** What n8n's helpers.httpRequest does for the options n8nTransport uses, over fetch. */
-async function httpRequest(options: IHttpRequestOptions) {
-	const headers: Record<string, string> = { ...(options.headers as Record<string, string>) };
-	let body: string | undefined;
-	if (options.body !== undefined) {
-		body = options.json ? JSON.stringify(options.body) : String(options.body);
-		if (options.json) headers['content-type'] = 'application/json';
-	}
-	let response: Response;
-	try {
-		response = await fetch(options.url, {
-			method: options.method,
-			headers,
-			body,
-			signal: options.timeout ? AbortSignal.timeout(options.timeout) : undefined,
-		});
-	} catch (error) {
-		const timedOut = (error as Error).name === 'TimeoutError';
-		throw Object.assign(new Error(timedOut ? `timeout of ${options.timeout}ms exceeded` : (error as Error).message), {
-			code: timedOut ? 'ECONNABORTED' : 'ECONNREFUSED',
-		});
-	}
-	const responseHeaders: Record<string, string> = {};
-	response.headers.forEach((value, name) => (responseHeaders[name] = value));
-	return { statusCode: response.status, headers: responseHeaders, body: await response.text() };
-}
-
 interface Run {
 	params: Array<Record<string, unknown>>;
 	credentials?: Record<string, unknown>;
 	continueOnFail?: boolean;
 }
 
-const node: INode = {
-	id: 'tavily-1',
-	name: 'Tavily',
-	type: 'n8n-nodes-agentic.tavily',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
-
-function context(run: Run): IExecuteFunctions {
-	return {
-		getInputData: () => run.params.map((_, i) => ({ json: { i } })),
-		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
-			const value = run.params[itemIndex][name];
-			return value === undefined ? fallback : value;
-		},
-		getCredentials: async (type: string) => {
-			expect(type).toBe('tavilyAgenticApi');
-			return run.credentials ?? { apiKey: KEY, baseUrl: fake.url };
-		},
-		getNode: () => node,
-		continueOnFail: () => run.continueOnFail ?? false,
-		getExecutionCancelSignal: () => undefined,
-		helpers: { httpRequest },
-	} as unknown as IExecuteFunctions;
+function context(run: Run) {
+	return executeContext({
+		nodeType: new Tavily(),
+		items: run.params.map((_, i) => ({ json: { i } })),
+		parameters: (itemIndex) => run.params[itemIndex],
+		credentials: { tavilyAgenticApi: (run.credentials ?? { apiKey: KEY, baseUrl: fake.url }) as ICredentialDataDecryptedObject },
+		continueOnFail: run.continueOnFail,
+	});
 }
 
 async function execute(run: Run) {

@@ -2,11 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NodeHelpers, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, NodeOperationError, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { AgentBrain } from '../../nodes/AgentBrain/AgentBrain.node';
 import { EmbeddedStore } from '../../nodes/VectorMemory/stores/embedded';
 import { VectorMemory as VectorMemoryNode } from '../../nodes/VectorMemory/VectorMemory.node';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
+import { executeContext } from '../helpers/executeContext';
 
 const KEY = 'sk-node-memory';
 let fake: FakeOpenAI;
@@ -31,30 +32,14 @@ const visible = (values: Record<string, unknown>) =>
 const credentialsShown = (values: Record<string, unknown>) =>
 	(description.credentials ?? []).filter((c) => NodeHelpers.displayParameter(values as never, c, null, description)).map((c) => c.name);
 
-function context(items: INodeExecutionData[], params: (i: number) => Record<string, unknown>): IExecuteFunctions {
-	const defaults: Record<string, unknown> = { model: 'gpt-4o-mini', systemMessage: '', builtInTools: [], sessionId: '', options: {} };
-	return {
-		getInputData: () => items,
-		getNode: () => ({ id: '1', name: 'Agent Brain', type: 'n8n-nodes-agentic.agentBrain', typeVersion: 1, position: [0, 0], parameters: {} }),
-		continueOnFail: () => false,
-		getNodeParameter: (name: string, i: number, fallback?: unknown) => ({ ...defaults, task: items[i].json.task, ...params(i) })[name] ?? fallback,
-		getCredentials: async (name: string) => {
-			if (name === 'openAiCompatibleAgenticApi') return { apiKey: KEY, baseUrl: fake.url, organization: '', extraHeaders: '{}' };
-			throw new Error(`no credential ${name}`);
-		},
-		getNodeInputs: () => [{ type: 'main' }],
-		getExecutionCancelSignal: () => undefined,
-		helpers: {
-			httpRequest: async (options: { method: string; url: string; headers?: Record<string, string>; body?: unknown; json?: boolean }) => {
-				const response = await fetch(options.url, {
-					method: options.method,
-					headers: { 'content-type': 'application/json', ...options.headers },
-					body: options.body === undefined ? undefined : JSON.stringify(options.body),
-				});
-				return { statusCode: response.status, headers: {}, body: await response.text() };
-			},
-		},
-	} as unknown as IExecuteFunctions;
+/** The node on these items, the task coming from each item as `{{ $json.task }}` would, with the fake's credential. */
+function context(items: INodeExecutionData[], params: (i: number) => Record<string, unknown>) {
+	return executeContext({
+		nodeType: new AgentBrain(),
+		items,
+		parameters: (i) => ({ systemMessage: '', builtInTools: [], task: items[i].json.task, ...params(i) }),
+		credentials: { openAiCompatibleAgenticApi: { apiKey: KEY, baseUrl: fake.url, organization: '', extraHeaders: '{}' } },
+	});
 }
 
 describe('Agent Brain memory parameters', () => {
@@ -65,7 +50,7 @@ describe('Agent Brain memory parameters', () => {
 		expect(shown).not.toContain('tableName');
 		expect(visible({ builtInTools: ['saveMemory'], backend: 'pgvector' })).toEqual(expect.arrayContaining(['tableName', 'distance']));
 		expect(credentialsShown({ builtInTools: ['currentDateTime'], backend: 'pgvector' })).toEqual(['openAiCompatibleAgenticApi']);
-		expect(credentialsShown({ builtInTools: ['saveMemory'], backend: 'pgvector' })).toEqual(['openAiCompatibleAgenticApi', 'pgVectorAgentic']);
+		expect(credentialsShown({ builtInTools: ['saveMemory'], backend: 'pgvector' })).toEqual(['openAiCompatibleAgenticApi', 'pgVectorAgenticApi']);
 		expect(credentialsShown({ builtInTools: ['recallMemory'], backend: 'qdrant' })).toEqual(['openAiCompatibleAgenticApi', 'qdrantAgenticApi']);
 		expect(credentialsShown({ builtInTools: ['recallMemory'], backend: 'embedded' })).toEqual(['openAiCompatibleAgenticApi']);
 	});

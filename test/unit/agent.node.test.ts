@@ -1,14 +1,15 @@
-// The Agent Brain node as n8n runs it, through a small stand-in for n8n's execute context, against the OpenAI and Tavily fakes.
+// The Agent Brain node as n8n runs it, through the shared stand-in for n8n's execute context, against the OpenAI and Tavily fakes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type ICredentialDataDecryptedObject, type INodeExecutionData } from 'n8n-workflow';
 import { z } from 'zod';
 import { AgentBrain } from '../../nodes/AgentBrain/AgentBrain.node';
 import { OpenAiCompatibleAgenticApi } from '../../credentials/OpenAiCompatibleAgenticApi.credentials';
 import { openAiCompatibleEndpoint, openAiConnection } from '../../nodes/shared/openAiCompatible';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
 import { startFakeTavily, type FakeTavily } from '../fakes/tavily';
+import { executeContext } from '../helpers/executeContext';
 
 const OPENAI_KEY = 'sk-test-key';
 const TAVILY_KEY = 'tvly-test-key';
@@ -43,44 +44,23 @@ afterEach(async () => {
 	else process.env.N8N_USER_FOLDER = savedUserFolder;
 });
 
-/** Just enough of IExecuteFunctions for this node: parameters, credentials, connected tools, n8n's HTTP helper. */
-function context(setup: Setup): IExecuteFunctions {
-	const node = { id: '1', name: 'Agent Brain', type: 'n8n-nodes-agentic.agentBrain', typeVersion: 1, position: [0, 0], parameters: {} };
+/** The node with its parameters, credentials and connected tools; the task comes from each item, as `{{ $json.task }}` would. */
+function context(setup: Setup) {
 	const items = setup.items ?? [{ json: { task: 'What is the capital of France?' } }];
-	const defaults: Record<string, unknown> = { model: 'gpt-4o-mini', systemMessage: 'Be brief.', builtInTools: [], sessionId: '', options: {} };
-	const paramsOf = (i: number): Record<string, unknown> => ({ ...defaults, task: items[i].json.task, ...(typeof setup.params === 'function' ? setup.params(i) : setup.params) });
-	const ctx = {
-		getInputData: () => items,
-		getNode: () => node,
-		continueOnFail: () => setup.continueOnFail ?? false,
-		getNodeParameter: (name: string, i: number, fallback?: unknown) => paramsOf(i)[name] ?? fallback,
-		getCredentials: async (name: string) => {
-			if (name === 'openAiCompatibleAgenticApi') return { apiKey: OPENAI_KEY, baseUrl: fake.url, organization: '', extraHeaders: '{}', ...setup.openai };
-			if (name === 'tavilyAgenticApi') return { apiKey: TAVILY_KEY, baseUrl: tavily.url, ...setup.tavily };
-			throw new Error(`no credential ${name}`);
+	const defaults: Record<string, unknown> = { systemMessage: 'Be brief.', builtInTools: [] };
+	return executeContext({
+		nodeType: new AgentBrain(),
+		items,
+		parameters: (i) => ({ ...defaults, task: items[i].json.task, ...(typeof setup.params === 'function' ? setup.params(i) : setup.params) }),
+		credentials: {
+			openAiCompatibleAgenticApi: { apiKey: OPENAI_KEY, baseUrl: fake.url, organization: '', extraHeaders: '{}', ...setup.openai } as ICredentialDataDecryptedObject,
+			tavilyAgenticApi: { apiKey: TAVILY_KEY, baseUrl: tavily.url, ...setup.tavily } as ICredentialDataDecryptedObject,
 		},
-		getNodeInputs: () => (setup.asTool ? [] : [{ type: 'main' }, { type: 'ai_tool' }]),
-		getInputConnectionData: async () => {
-			if (setup.asTool) throw new Error('Node does not have input of type');
-			return setup.tools ?? [];
-		},
-		getExecutionCancelSignal: () => undefined,
-		helpers: {
-			// n8n's helper with returnFullResponse + ignoreHttpStatusErrors + encoding text, over fetch.
-			httpRequest: async (options: { method: string; url: string; headers?: Record<string, string>; body?: unknown; json?: boolean; timeout?: number }) => {
-				const response = await fetch(options.url, {
-					method: options.method,
-					headers: { ...(options.json ? { 'content-type': 'application/json' } : {}), ...options.headers },
-					body: options.body === undefined ? undefined : options.json ? JSON.stringify(options.body) : (options.body as string),
-					signal: options.timeout ? AbortSignal.timeout(options.timeout) : undefined,
-				});
-				const headers: Record<string, string> = {};
-				response.headers.forEach((v, k) => (headers[k] = v));
-				return { statusCode: response.status, headers, body: await response.text() };
-			},
-		},
-	};
-	return ctx as unknown as IExecuteFunctions;
+		continueOnFail: setup.continueOnFail,
+		// Used as another agent's tool, n8n gives the node no inputs at all.
+		nodeInputs: setup.asTool ? [] : [{ type: 'main' }, { type: 'ai_tool' }],
+		connectionData: { ai_tool: setup.tools ?? [] },
+	});
 }
 
 const execute = (setup: Setup) => new AgentBrain().execute.call(context(setup));

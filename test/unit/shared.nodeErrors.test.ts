@@ -1,9 +1,11 @@
-import { NodeApiError, NodeOperationError, type INode, type IExecuteFunctions } from 'n8n-workflow';
+// Engine errors become n8n's node errors: the right class, the how-to-fix description, no secrets.
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { AgenticError } from '../../nodes/shared/errors';
 import { errorItem, toNodeError } from '../../nodes/shared/nodeErrors';
+import { executeContext } from '../helpers/executeContext';
 
-const node: INode = { id: '1', name: 'Example', type: 'n8n-nodes-agentic.example', typeVersion: 1, position: [0, 0], parameters: {} };
-const ctx = { getNode: () => node } as unknown as IExecuteFunctions;
+const ctx = executeContext();
+const node = ctx.getNode();
 
 describe('toNodeError', () => {
 	it('makes a refused key a NodeApiError that names the credential and hides the key', () => {
