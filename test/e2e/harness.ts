@@ -3,12 +3,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { freePort } from '../helpers/ports';
 import { cachedNodesDir } from './communityPackage';
 import { ensureRuntime, type N8nRuntime, type RuntimeSpec } from './runtime';
+
+export { freePort };
 
 export const DEFAULT_OWNER = { email: 'owner@example.com', password: 'Agentic-Owner-2026' };
 
@@ -120,18 +122,6 @@ export function nodeOutput(execution: Execution, nodeName: string, options: { ru
 /** The error a node ended with, if any. */
 export function nodeError(execution: Execution, nodeName: string, runIndex = 0): NodeRun['error'] {
 	return execution.data.resultData.runData[nodeName]?.[runIndex]?.error;
-}
-
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 function tail(file: string, lines = 60): string {
