@@ -1,6 +1,8 @@
-// The Agent Brain node's parameters: the task, the model, the built-in tools, memory and the loop's guards.
-import type { INodeProperties } from 'n8n-workflow';
+// The Agent Brain node's parameters and credentials (the task, the model, the built-in tools, memory and the loop's guards).
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import { backendCredentialDescriptions } from '../VectorMemory/backends';
 import { backendField, commonFields, embeddingFields } from '../VectorMemory/descriptions/VectorMemoryDescription';
+import { DEFAULT_MAX_ITERATIONS, DEFAULT_MEMORY_TURNS, DEFAULT_TIMEOUT_SECONDS } from './engine/defaults';
 
 export const BUILT_IN_TOOLS = {
 	currentDateTime: 'currentDateTime',
@@ -139,7 +141,7 @@ export const agentBrainProperties: INodeProperties[] = [
 				name: 'maxIterations',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 10,
+				default: DEFAULT_MAX_ITERATIONS,
 				description:
 					'Model calls with tools before the agent must answer. When reached, one last call without tools gives the best answer so far, with stopReason "max_iterations".',
 			},
@@ -156,7 +158,7 @@ export const agentBrainProperties: INodeProperties[] = [
 				name: 'memoryTurns',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: 10,
+				default: DEFAULT_MEMORY_TURNS,
 				description: 'With a session ID: how many earlier turns (task, tool calls and answer) the model sees',
 			},
 			{
@@ -188,7 +190,7 @@ export const agentBrainProperties: INodeProperties[] = [
 				name: 'timeoutSeconds',
 				type: 'number',
 				typeOptions: { minValue: 0 },
-				default: 300,
+				default: DEFAULT_TIMEOUT_SECONDS,
 				description: 'Wall-clock limit per item; when reached, stopReason is "timeout". 0 means no limit.',
 			},
 			{
@@ -202,3 +204,19 @@ export const agentBrainProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+/**
+ * The OpenAI-compatible credential, Tavily's when a web tool is on, and each memory backend's when a memory tool
+ * uses that backend. Built by code, so the node's description names this array instead of holding it: n8n's lint
+ * rules read a `credentials` array literal entry by entry and crash on a spread.
+ */
+export const agentBrainCredentials: INodeCredentialDescription[] = [
+	{ name: 'openAiCompatibleAgenticApi', required: true },
+	{
+		name: 'tavilyAgenticApi',
+		required: true,
+		displayOptions: { show: { builtInTools: [BUILT_IN_TOOLS.webSearch, BUILT_IN_TOOLS.webExtract] } },
+	},
+	...backendCredentialDescriptions({ builtInTools: MEMORY_TOOLS }),
+];
+

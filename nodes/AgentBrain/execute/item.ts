@@ -1,0 +1,45 @@
+// One input item through the agent: its settings and tools, the conversation so far, the run, and the turn kept for the session.
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { runAgent } from '../engine/loop';
+import { DEFAULT_KEEP_TURNS } from '../engine/memory';
+import { OpenAiChatModel } from '../engine/model';
+import { readItemSettings } from './options';
+import { resultToJson, type TraceOutput } from './output';
+import type { ExecutionResources } from './resources';
+import { assembleTools } from './tools';
+
+export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resources: ExecutionResources): Promise<INodeExecutionData> {
+	const settings = readItemSettings(ctx, itemIndex);
+	const tools = await assembleTools(ctx, settings.builtInTools, itemIndex, resources);
+	const { sessionId, memoryTurns } = settings;
+	const history = sessionId ? await resources.sessions.load(sessionId, memoryTurns) : [];
+	const { apiKey, baseUrl, organization, extraHeaders } = resources.connection;
+	const model = new OpenAiChatModel({
+		apiKey,
+		baseUrl,
+		organization,
+		extraHeaders,
+		model: settings.model,
+		temperature: settings.temperature,
+		maxTokens: settings.maxTokens,
+		transport: resources.transport,
+	});
+	const result = await runAgent({
+		model,
+		task: settings.task,
+		systemMessage: settings.systemMessage,
+		tools,
+		history,
+		maxIterations: settings.maxIterations,
+		timeoutMs: settings.timeoutMs,
+		tokenBudget: settings.tokenBudget,
+		requireCitations: settings.requireCitations,
+		outputSchema: settings.outputSchema,
+		signal: ctx.getExecutionCancelSignal?.(),
+		secrets: resources.secrets(),
+	});
+	if (sessionId) await resources.sessions.append(sessionId, result.turn, Math.max(DEFAULT_KEEP_TURNS, memoryTurns));
+	// As another agent's tool, the result is read by a model: the trace would only cost it tokens.
+	const trace: TraceOutput = !resources.hasToolInput ? 'none' : settings.traceMarkdown ? 'json+markdown' : 'json';
+	return { json: resultToJson(result, trace, sessionId), pairedItem: { item: itemIndex } };
+}
