@@ -1,10 +1,13 @@
 // Connection to a Postgres database with the pgvector extension; the Vector Memory node tests it by connecting and checking for pgvector.
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-export class PgVectorAgentic implements ICredentialType {
-	name = 'pgVectorAgentic';
+// Postgres is not HTTP, so no `test` request: the Vector Memory node tests it (testedBy pgVectorAgenticApiConnectionTest,
+// from the backend table). The rule below finds testedBy only in credential lists written out literally in the node file.
+// eslint-disable-next-line @n8n/community-nodes/credential-test-required -- tested by the Vector Memory node; see above
+export class PgVectorAgenticApi implements ICredentialType {
+	name = 'pgVectorAgenticApi';
 
-	displayName = 'Postgres pgvector (Agentic)';
+	displayName = 'Postgres Pgvector (Agentic) API';
 
 	documentationUrl = 'https://github.com/pgvector/pgvector#installation';
 

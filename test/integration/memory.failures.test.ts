@@ -42,7 +42,7 @@ describe('Vector Memory backends that are down', () => {
 		const error = await store.stats('ns').catch((e) => e);
 		await store.close();
 		expect(error.message).toMatch(new RegExp(`Postgres could not be reached at 127.0.0.1:${port}`));
-		expect(error.description).toContain('Postgres pgvector (Agentic)');
+		expect(error.description).toContain('Postgres Pgvector (Agentic) API');
 		expect(error.message).not.toContain('pw-secret-42');
 	});
 });
