@@ -83,14 +83,13 @@ export class PostgresConversationStore implements ConversationStore {
 
 	private async connect(): Promise<Pool> {
 		this.pool ??= (async () => {
-			let pg: typeof import('pg');
-			try {
-				pg = await import('pg');
-			} catch (error) {
-				throw new AgenticError('internal', `The Postgres client (pg) could not load: ${(error as Error).message}`, {
-					description: 'Reinstall n8n-nodes-agentic in the n8n nodes folder, or choose "Files on this n8n server" as the Conversation Store.',
-				});
-			}
+			const pg = await import('pg').catch((error: unknown) =>
+				Promise.reject(
+					new AgenticError('internal', `The Postgres client (pg) could not load: ${(error as Error).message}`, {
+						description: 'Reinstall n8n-nodes-agentic in the n8n nodes folder, or choose "Files on this n8n server" as the Conversation Store.',
+					}),
+				),
+			);
 			const pool = new pg.Pool({ ...this.options.connection, max: 4, connectionTimeoutMillis: 10_000 });
 			pool.on('error', () => undefined); // an idle client losing its server must not crash n8n; the next query reports it
 			return pool;
@@ -101,17 +100,10 @@ export class PostgresConversationStore implements ConversationStore {
 	private ensureTable(client: PoolClient): Promise<void> {
 		this.ready ??= (async () => {
 			await client.query('BEGIN');
-			try {
-				await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`agentic_conversation:${this.tableName}`]);
-				await client.query(
-					`CREATE TABLE IF NOT EXISTS ${this.tableName} (id bigserial PRIMARY KEY, session_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), messages jsonb NOT NULL)`,
-				);
-				await client.query(`CREATE INDEX IF NOT EXISTS ${this.tableName}_session_idx ON ${this.tableName} (session_id, id)`);
-				await client.query('COMMIT');
-			} catch (error) {
+			await this.createTable(client).catch(async (error: unknown) => {
 				await client.query('ROLLBACK').catch(() => undefined);
-				throw error;
-			}
+				return Promise.reject(error);
+			});
 		})().catch((error) => {
 			this.ready = undefined;
 			throw error;
@@ -129,20 +121,33 @@ export class PostgresConversationStore implements ConversationStore {
 		}
 		try {
 			await this.ensureTable(client);
-			try {
-				return (await client.query(sql, params)).rows as T[];
-			} catch (error) {
-				// The table was dropped since this process created it: create it again, once.
-				if ((error as { code?: string }).code !== '42P01') throw error;
-				this.ready = undefined;
-				await this.ensureTable(client);
-				return (await client.query(sql, params)).rows as T[];
-			}
+			return await client.query(sql, params).then(
+				(result) => result.rows as T[],
+				(error: unknown) => this.againIfTableDropped<T>(client, sql, params, error),
+			);
 		} catch (error) {
 			throw this.explain(error);
 		} finally {
 			client.release();
 		}
+	}
+
+	/** Inside the transaction ensureTable opened: the table and its index, created by one writer at a time. */
+	private async createTable(client: PoolClient): Promise<void> {
+		await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`agentic_conversation:${this.tableName}`]);
+		await client.query(
+			`CREATE TABLE IF NOT EXISTS ${this.tableName} (id bigserial PRIMARY KEY, session_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), messages jsonb NOT NULL)`,
+		);
+		await client.query(`CREATE INDEX IF NOT EXISTS ${this.tableName}_session_idx ON ${this.tableName} (session_id, id)`);
+		await client.query('COMMIT');
+	}
+
+	/** The table was dropped since this process created it: create it again, once. Any other failure stands. */
+	private async againIfTableDropped<T>(client: PoolClient, sql: string, params: unknown[], error: unknown): Promise<T[]> {
+		if ((error as { code?: string }).code !== '42P01') return Promise.reject(error);
+		this.ready = undefined;
+		await this.ensureTable(client);
+		return (await client.query(sql, params)).rows as T[];
 	}
 
 	private explain(error: unknown): AgenticError {
