@@ -24,8 +24,6 @@ export interface OpenAiEmbedderOptions {
 	retry?: Partial<Pick<RetryOptions, 'retries' | 'baseDelayMs' | 'maxDelayMs' | 'sleep'>>;
 }
 
-export const EMBEDDINGS_CREDENTIAL = OPENAI_CREDENTIAL_NAME;
-
 export class OpenAiEmbedder implements Embedder {
 	constructor(private readonly options: OpenAiEmbedderOptions) {}
 
@@ -46,7 +44,7 @@ export class OpenAiEmbedder implements Embedder {
 		const response = await requestWithRetry(
 			this.options.transport ?? fetchTransport,
 			{ method: 'POST', url: `${baseUrl}/embeddings`, headers, body, timeoutMs: 60_000 },
-			{ ...this.options.retry, service: 'The embeddings API', credentialName: EMBEDDINGS_CREDENTIAL, secrets: [apiKey] },
+			{ ...this.options.retry, service: 'The embeddings API', credentialName: OPENAI_CREDENTIAL_NAME, secrets: [apiKey] },
 		);
 		const data = (response.body as { data?: Array<{ index?: number; embedding?: unknown }> })?.data;
 		if (response.status >= 400 || !Array.isArray(data) || data.length !== input.length) {

@@ -1,7 +1,9 @@
 // The Vector Memory engine: chunks and embeds texts, gives them stable ids, and checks every request before a backend sees it.
 import { AgenticError } from '../shared/errors';
 import { chunkText, type ChunkOptions } from './chunking';
+import { DEFAULT_CHUNKING, DEFAULT_TOP_K, MAX_TOP_K } from './defaults';
 import type { Embedder } from './embeddings';
+import { dimensionMismatch } from './errors';
 import { validateFilter } from './filter';
 import { contentIdFor } from './stores/ids';
 import type { Metadata, MetadataFilter, NamespaceStats, SearchHit, StoreBackend, VectorRecord } from './types';
@@ -42,11 +44,6 @@ export function checkNamespace(namespace: string): string {
 	return namespace;
 }
 
-/** The id a chunk gets from its text alone: the same text always lands on the same record. */
-export function contentId(text: string): string {
-	return contentIdFor(text);
-}
-
 function cleanMetadata(metadata: Record<string, unknown> | undefined): Metadata {
 	const out: Metadata = {};
 	for (const [key, value] of Object.entries(metadata ?? {})) {
@@ -70,7 +67,7 @@ export class VectorMemory {
 	 * Inserts or updates documents: all their chunks are embedded first and written in one batch,
 	 * so an embedding failure writes nothing.
 	 */
-	async upsert(namespace: string, documents: MemoryDocument[], chunking: ChunkOptions): Promise<InsertReport> {
+	async upsert(namespace: string, documents: MemoryDocument[], chunking: ChunkOptions = DEFAULT_CHUNKING): Promise<InsertReport> {
 		checkNamespace(namespace);
 		const pending: Array<Omit<VectorRecord, 'vector'>> = [];
 		/** Chunks per caller id, for removing the chunks an updated document no longer has. */
@@ -86,7 +83,7 @@ export class VectorMemory {
 			if (doc.id) chunkCounts.set(doc.id, chunks.length);
 			const metadata = cleanMetadata(doc.metadata);
 			chunks.forEach((chunk, index) => {
-				const id = doc.id ? (chunks.length === 1 ? doc.id : `${doc.id}#${index}`) : contentId(chunk);
+				const id = doc.id ? (chunks.length === 1 ? doc.id : `${doc.id}#${index}`) : contentIdFor(chunk);
 				pending.push({ id, text: chunk, metadata: chunks.length > 1 ? { ...metadata, chunk: index } : metadata });
 			});
 		}
@@ -125,18 +122,18 @@ export class VectorMemory {
 	async query(namespace: string, text: string, options: QueryOptions = {}): Promise<SearchHit[]> {
 		checkNamespace(namespace);
 		if (!text || !text.trim()) {
-			throw new AgenticError('invalid_input', 'The query text is empty', { field: 'queryText', description: 'Map a field with the question to search for.' });
+			throw new AgenticError('invalid_input', 'The query text is empty', { field: 'query', description: 'Map a field with the question to search for.' });
 		}
 		const filter = validateFilter(options.filter);
-		const topK = options.topK ?? 4;
-		if (!Number.isInteger(topK) || topK < 1 || topK > 1000) {
-			throw new AgenticError('invalid_input', `Top K must be a whole number from 1 to 1000, got ${topK}`, { field: 'topK' });
+		const topK = options.topK ?? DEFAULT_TOP_K;
+		if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) {
+			throw new AgenticError('invalid_input', `Top K must be a whole number from 1 to ${MAX_TOP_K}, got ${topK}`, { field: 'topK' });
 		}
 		const [vector] = await this.embedder.embed([text]);
 		return this.search(namespace, vector, { topK, minScore: options.minScore, filter });
 	}
 
-	/** Search by a vector already at hand (the recall tool reuses its own embeddings). */
+	/** Search by a vector already at hand, embedded elsewhere. */
 	async search(namespace: string, vector: number[], options: { topK: number; minScore?: number; filter?: MetadataFilter }): Promise<SearchHit[]> {
 		await this.checkDimensions(namespace, vector.length);
 		const hits = await this.store.search(namespace, { vector, topK: options.topK, filter: options.filter });
@@ -167,15 +164,6 @@ export class VectorMemory {
 
 	private async checkDimensions(namespace: string, dims: number) {
 		const { dimensions } = await this.store.stats(namespace);
-		if (dimensions !== null && dimensions !== dims) {
-			throw new AgenticError(
-				'invalid_input',
-				`Dimension mismatch: the embeddings have ${dims} dimensions but namespace "${namespace}" holds vectors of ${dimensions} dimensions`,
-				{
-					field: 'dimensions',
-					description: `Use the embedding model (and Dimensions option) the namespace was filled with (${dimensions} dimensions), another namespace, or clear this one first.`,
-				},
-			);
-		}
+		if (dimensions !== null && dimensions !== dims) throw dimensionMismatch(dims, dimensions, `namespace "${namespace}"`);
 	}
 }

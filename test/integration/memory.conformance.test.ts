@@ -385,9 +385,9 @@ describe('pgvector specifics', () => {
 
 	it('tests the credential by connecting and finding pgvector, and reports a wrong port', async () => {
 		const { VectorMemory: VectorMemoryNode } = await import('../../nodes/VectorMemory/VectorMemory.node');
-		const test = new VectorMemoryNode().methods.credentialTest.pgVectorAgenticConnectionTest;
+		const test = new VectorMemoryNode().methods.credentialTest.pgVectorAgenticApiConnectionTest;
 		const data = { host: '127.0.0.1', port: server.port, database: 'postgres', user: 'postgres', password: 'postgres', ssl: 'disable' };
-		const credential = (d: typeof data) => ({ id: '1', name: 'pg', type: 'pgVectorAgentic', data: d });
+		const credential = (d: typeof data) => ({ id: '1', name: 'pg', type: 'pgVectorAgenticApi', data: d });
 		await expect(test.call({} as never, credential(data))).resolves.toEqual({ status: 'OK', message: 'Connected; pgvector is available' });
 		const wrong = await test.call({} as never, credential({ ...data, port: 1 }));
 		expect(wrong.status).toBe('Error');

@@ -1,5 +1,7 @@
-// The Vector Memory node's parameters, each shown only for the backend or operation it applies to.
-import type { INodeProperties } from 'n8n-workflow';
+// The Vector Memory node's description: its parameters, each shown only for the backend or operation it applies to, and its credentials.
+import { NodeConnectionTypes, type INodeCredentialDescription, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
+import { backendCredentialsWithTests, backendFields, backendOptions } from '../backends';
+import { DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE, DEFAULT_TOP_K, MAX_TOP_K } from '../defaults';
 
 const forOperations = (...operation: string[]) => ({ show: { operation } });
 
@@ -10,13 +12,7 @@ export const backendField: INodeProperties = {
 	noDataExpression: true,
 	default: 'embedded',
 	description: 'Where the memory lives',
-	options: [
-		{ name: 'Embedded', value: 'embedded', description: 'On this n8n server\'s disk, no database needed (in the n8n user folder)' },
-		{ name: 'Postgres Pgvector', value: 'pgvector', description: 'A Postgres table with the pgvector extension' },
-		{ name: 'Chroma', value: 'chroma', description: 'A Chroma server, one collection per namespace' },
-		{ name: 'Qdrant', value: 'qdrant', description: 'A Qdrant server or cloud cluster, one collection per namespace' },
-		{ name: 'Pinecone', value: 'pinecone', description: 'One Pinecone index; namespaces are Pinecone namespaces' },
-	],
+	options: backendOptions,
 };
 
 export const operationField: INodeProperties = {
@@ -26,14 +22,15 @@ export const operationField: INodeProperties = {
 	noDataExpression: true,
 	default: 'query',
 	options: [
+		{ name: 'Clear', value: 'clear', action: 'Clear a namespace', description: 'Remove everything stored in the namespace' },
+		{ name: 'Delete', value: 'delete', action: 'Delete texts by ID or filter', description: 'Remove stored texts by their IDs or a metadata filter' },
 		{ name: 'Insert or Update', value: 'insert', action: 'Insert or update texts', description: 'Embed texts from the input items and store them; the same text again updates it' },
 		{ name: 'Query', value: 'query', action: 'Find texts similar to a question', description: 'Return the stored texts closest in meaning to a question' },
-		{ name: 'Delete', value: 'delete', action: 'Delete texts by ID or filter', description: 'Remove stored texts by their IDs or a metadata filter' },
-		{ name: 'Clear', value: 'clear', action: 'Clear a namespace', description: 'Remove everything stored in the namespace' },
 		{ name: 'Stats', value: 'stats', action: 'Count what a namespace holds', description: 'Return how many texts the namespace holds and their vector size' },
 	],
 };
 
+/** The namespace, then the chosen backend's own fields (Agent Brain picks its memory settings from here by name). */
 export const commonFields: INodeProperties[] = [
 	{
 		displayName: 'Namespace',
@@ -42,27 +39,7 @@ export const commonFields: INodeProperties[] = [
 		default: 'default',
 		description: 'Separate memories live in separate namespaces (a collection in Chroma and Qdrant, a namespace in Pinecone). Letters, digits, "_" and "-".',
 	},
-	{
-		displayName: 'Table Name',
-		name: 'tableName',
-		type: 'string',
-		default: 'agentic_memory',
-		description: 'Postgres table holding the memory; created on the first insert',
-		displayOptions: { show: { backend: ['pgvector'] } },
-	},
-	{
-		displayName: 'Distance',
-		name: 'distance',
-		type: 'options',
-		default: 'cosine',
-		description: 'How closeness is measured; the score is the cosine similarity, the inner product, or 1/(1+distance) for Euclidean',
-		displayOptions: { show: { backend: ['pgvector'] } },
-		options: [
-			{ name: 'Cosine', value: 'cosine' },
-			{ name: 'Euclidean (L2)', value: 'euclidean' },
-			{ name: 'Inner Product', value: 'innerProduct' },
-		],
-	},
+	...backendFields,
 ];
 
 export const insertFields: INodeProperties[] = [
@@ -96,7 +73,7 @@ export const insertFields: INodeProperties[] = [
 		displayName: 'Chunk Size',
 		name: 'chunkSize',
 		type: 'number',
-		default: 1000,
+		default: DEFAULT_CHUNK_SIZE,
 		typeOptions: { minValue: 50 },
 		description: 'Longer texts are split into pieces of at most this many characters, each stored and found on its own',
 		displayOptions: forOperations('insert'),
@@ -105,7 +82,7 @@ export const insertFields: INodeProperties[] = [
 		displayName: 'Chunk Overlap',
 		name: 'chunkOverlap',
 		type: 'number',
-		default: 200,
+		default: DEFAULT_CHUNK_OVERLAP,
 		typeOptions: { minValue: 0 },
 		description: 'Characters repeated between neighbouring pieces, so a sentence cut in two is still found',
 		displayOptions: forOperations('insert'),
@@ -126,8 +103,8 @@ export const queryFields: INodeProperties[] = [
 		displayName: 'Top K',
 		name: 'topK',
 		type: 'number',
-		default: 4,
-		typeOptions: { minValue: 1, maxValue: 1000 },
+		default: DEFAULT_TOP_K,
+		typeOptions: { minValue: 1, maxValue: MAX_TOP_K },
 		description: 'How many of the closest texts to return',
 		displayOptions: forOperations('query'),
 	},
@@ -181,4 +158,29 @@ export const embeddingFields: INodeProperties[] = [
 		description: 'Shorter vectors from models that support it (text-embedding-3-*); 0 keeps the model\'s own size',
 		displayOptions: forOperations('insert', 'query'),
 	},
+];
+
+/** Backends other than the embedded one, by label, for the node's description. */
+const databases = backendOptions.filter((option) => option.value !== 'embedded').map((option) => option.name);
+
+/**
+ * The node's description but for its display name, icon, subtitle, tool use and credentials, which the node class writes
+ * itself: n8n's lint reads those from the class, and would take an object with display name, name and group here for a
+ * node file of its own.
+ */
+export const vectorMemoryDescriptionLiteral = {
+	name: 'vectorMemory',
+	group: ['transform'],
+	version: 1,
+	description: `Long-term memory for agents and workflows: store texts as embeddings and find the ones closest in meaning to a question. Embedded on disk by default, or in ${databases.slice(0, -1).join(', ')} or ${databases.at(-1)}.`,
+	defaults: { name: 'Vector Memory' },
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
+	properties: [backendField, operationField, ...commonFields, ...insertFields, ...queryFields, filterField, ...deleteFields, ...embeddingFields],
+} satisfies Omit<INodeTypeDescription, 'displayName' | 'icon' | 'subtitle' | 'usableAsTool' | 'credentials'>;
+
+/** The embeddings credential for the operations that embed, then each backend's credential with its test. */
+export const vectorMemoryCredentials: INodeCredentialDescription[] = [
+	{ name: 'openAiCompatibleAgenticApi', required: true, displayOptions: forOperations('insert', 'query') },
+	...backendCredentialsWithTests,
 ];

@@ -29,6 +29,7 @@ import {
 import { join } from 'node:path';
 import { agenticDataDir } from '../../shared/dataDir';
 import { AgenticError } from '../../shared/errors';
+import { dimensionMismatch } from '../errors';
 import { matchesFilter } from '../filter';
 import type { Metadata, MetadataFilter, NamespaceStats, SearchHit, SearchRequest, StoreBackend, VectorRecord } from '../types';
 import { Int8Table } from './int8Scan';
@@ -461,17 +462,6 @@ function unit(vector: number[]): Float32Array {
 	norm = Math.sqrt(norm);
 	if (norm > 0) for (let i = 0; i < out.length; i++) out[i] /= norm;
 	return out;
-}
-
-export function dimensionMismatch(got: number, have: number): AgenticError {
-	return new AgenticError(
-		'invalid_input',
-		`Dimension mismatch: the embeddings have ${got} dimensions but the namespace holds vectors of ${have} dimensions`,
-		{
-			field: 'dimensions',
-			description: `Use the embedding model (and Dimensions option) the namespace was filled with (${have} dimensions), or another namespace, or clear this one first.`,
-		},
-	);
 }
 
 /** Namespaces opened by this process, by folder: every execution shares one index and one write queue. */

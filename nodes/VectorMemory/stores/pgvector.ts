@@ -1,7 +1,9 @@
 // Postgres + pgvector backend: one table (namespace, id, text, metadata jsonb, embedding vector(n)) with an HNSW index.
-import { Pool, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { AgenticError } from '../../shared/errors';
+import { dimensionMismatch } from '../errors';
 import { conditionOperators } from '../filter';
+import { sizeLimitedBatches } from './batches';
 import type { MetadataFilter, NamespaceStats, SearchHit, SearchRequest, StoreBackend, VectorRecord } from '../types';
 
 export type PgDistance = 'cosine' | 'euclidean' | 'innerProduct';
@@ -21,7 +23,9 @@ const DISTANCES: Record<PgDistance, { operator: string; opclass: string; score: 
 	euclidean: { operator: '<->', opclass: 'vector_l2_ops', score: (d) => `1 / (1 + (${d}))` },
 };
 
-const CREDENTIAL = 'Postgres pgvector (Agentic)';
+const CREDENTIAL = 'Postgres Pgvector (Agentic) API';
+/** Rows per INSERT statement: 500 rows of 5 parameters stay far below Postgres's 65,535 parameters. */
+const ROWS_PER_INSERT = 500;
 
 function toVector(vector: number[]): string {
 	return `[${vector.join(',')}]`;
@@ -132,14 +136,26 @@ export class PgVectorStore implements StoreBackend {
 		return Number(dims);
 	}
 
-	private async ensureTable(dims: number) {
-		const { opclass } = DISTANCES[this.distance];
+	/** Runs `work` in one transaction on one pooled client: committed when it returns, rolled back when it throws. */
+	private async transaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
 		const client = await this.pool.connect();
 		let committed = false;
 		try {
+			await client.query('BEGIN');
+			await work(client);
+			await client.query('COMMIT');
+			committed = true;
+		} finally {
+			if (!committed) await client.query('ROLLBACK').catch(() => undefined);
+			client.release();
+		}
+	}
+
+	private async ensureTable(dims: number) {
+		const { opclass } = DISTANCES[this.distance];
+		await this.transaction(async (client) => {
 			// Two first writers at once would collide inside CREATE ... IF NOT EXISTS (duplicate key in the catalog):
 			// one transaction-scoped advisory lock per table makes the second wait, then find everything there.
-			await client.query('BEGIN');
 			await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`n8n-nodes-agentic:${this.table}`]);
 			await client.query('CREATE EXTENSION IF NOT EXISTS vector');
 			await client.query(
@@ -152,12 +168,7 @@ export class PgVectorStore implements StoreBackend {
 			if (dims <= 2000) {
 				await client.query(`CREATE INDEX IF NOT EXISTS ${this.table}_${this.distance.toLowerCase()}_hnsw ON ${this.table} USING hnsw (embedding ${opclass})`);
 			}
-			await client.query('COMMIT');
-			committed = true;
-		} finally {
-			if (!committed) await client.query('ROLLBACK').catch(() => undefined);
-			client.release();
-		}
+		});
 	}
 
 	async insert(namespace: string, records: VectorRecord[]): Promise<void> {
@@ -166,18 +177,11 @@ export class PgVectorStore implements StoreBackend {
 			const dims = records[0].vector.length;
 			const existing = await this.tableDimensions();
 			if (existing === null) await this.ensureTable(dims);
-			else if (existing !== dims) {
-				throw new AgenticError('invalid_input', `Dimension mismatch: the embeddings have ${dims} dimensions but table ${this.table} holds vectors of ${existing} dimensions`, {
-					field: 'dimensions',
-				});
-			}
-			const client = await this.pool.connect();
-			let committed = false;
-			try {
-				await client.query('BEGIN');
-				for (let i = 0; i < records.length; i += 500) {
+			else if (existing !== dims) throw dimensionMismatch(dims, existing, `table ${this.table}`, 'another Table Name');
+			await this.transaction(async (client) => {
+				for (const batch of sizeLimitedBatches(records, { maxItems: ROWS_PER_INSERT })) {
 					const params: unknown[] = [];
-					const rows = records.slice(i, i + 500).map((r) => {
+					const rows = batch.map((r) => {
 						params.push(namespace, r.id, r.text, JSON.stringify(r.metadata), toVector(r.vector));
 						const n = params.length;
 						return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n}::vector)`;
@@ -188,12 +192,7 @@ export class PgVectorStore implements StoreBackend {
 						params,
 					);
 				}
-				await client.query('COMMIT');
-				committed = true;
-			} finally {
-				if (!committed) await client.query('ROLLBACK').catch(() => undefined);
-				client.release();
-			}
+			});
 		});
 	}
 

@@ -1,5 +1,6 @@
 // Qdrant backend over its REST API: one collection per namespace (cosine), payload { id, text, metadata }.
 import { conditionOperators } from '../filter';
+import { sendInBatches } from './batches';
 import { contentIdFor } from './ids';
 import type { Metadata, MetadataFilter, NamespaceStats, SearchHit, SearchRequest, StoreBackend, VectorRecord } from '../types';
 import { RestClient, type RestOptions } from './rest';
@@ -61,22 +62,8 @@ export class QdrantStore implements StoreBackend {
 		// Each request with wait=true: Qdrant applies it as one operation and answers once it is stored. Qdrant refuses
 		// requests over 32 MB (its default max_request_size_mb), about 1000 OpenAI-sized vectors as JSON: larger batches
 		// go in several requests, and upserting the same ids again repairs one that stopped part way.
-		let points: object[] = [];
-		let bytes = 0;
-		const send = async () => {
-			if (points.length === 0) return;
-			await this.rest.call('PUT', this.path(namespace, '/points?wait=true'), { points });
-			points = [];
-			bytes = 0;
-		};
-		for (const r of records) {
-			const point = { id: qdrantPointId(r.id), vector: r.vector, payload: { id: r.id, text: r.text, metadata: r.metadata } };
-			const size = Buffer.byteLength(JSON.stringify(point)) + 1;
-			if (points.length > 0 && bytes + size > MAX_REQUEST_BYTES) await send();
-			points.push(point);
-			bytes += size;
-		}
-		await send();
+		const points = records.map((r) => ({ id: qdrantPointId(r.id), vector: r.vector, payload: { id: r.id, text: r.text, metadata: r.metadata } }));
+		await sendInBatches(points, { maxBytes: MAX_REQUEST_BYTES }, (batch) => this.rest.call('PUT', this.path(namespace, '/points?wait=true'), { points: batch }));
 	}
 
 	async search(namespace: string, { vector, topK, filter }: SearchRequest): Promise<SearchHit[]> {
