@@ -1,7 +1,9 @@
 // Image decoding (sharp), letterboxing for detectors, and the crops/warps OCR reads, with typed-array passes only.
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import type SharpModule from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 import { AgenticError } from '../../shared/errors';
 import { DEFAULT_MAX_PIXELS } from './defaults';
+import { sharpImages } from './engines';
 import type { Box, Point, RgbImage } from './types';
 
 
@@ -94,6 +96,7 @@ function wrapDecodeError(error: unknown): AgenticError {
 
 class EncodedImageSource implements ImageSource {
 	constructor(
+		private readonly sharp: typeof SharpModule,
 		readonly encoded: Buffer,
 		readonly width: number,
 		readonly height: number,
@@ -101,7 +104,7 @@ class EncodedImageSource implements ImageSource {
 	) {}
 
 	private open(): Sharp {
-		return sharp(this.encoded, { limitInputPixels: this.maxPixels, failOn: 'truncated', autoOrient: true });
+		return this.sharp(this.encoded, { limitInputPixels: this.maxPixels, failOn: 'truncated', autoOrient: true });
 	}
 
 	async letterbox(width: number, height: number, padValue: number, zoom = 1): Promise<Letterboxed> {
@@ -141,6 +144,7 @@ class RawImageSource implements ImageSource {
 
 	async letterbox(width: number, height: number, padValue: number, zoom = 1): Promise<Letterboxed> {
 		const g = geometry(this.width, this.height, width, height, zoom);
+		const sharp = await sharpImages();
 		return letterboxed(sharp(this.image.data, { raw: { width: this.width, height: this.height, channels: 3 } }), g, width, height, padValue);
 	}
 
@@ -175,6 +179,7 @@ export async function openImage(bytes: Buffer, options: { maxPixels?: number } =
 			description: 'Send a JPEG, PNG or WebP image in the binary property.',
 		});
 	}
+	const sharp = await sharpImages();
 	let meta: Metadata;
 	try {
 		meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -198,7 +203,7 @@ export async function openImage(bytes: Buffer, options: { maxPixels?: number } =
 			},
 		);
 	}
-	return new EncodedImageSource(bytes, width, height, maxPixels);
+	return new EncodedImageSource(sharp, bytes, width, height, maxPixels);
 }
 
 export function rawImage(image: RgbImage): ImageSource {

@@ -2,7 +2,7 @@
 import { AgenticError } from '../../shared/errors';
 import { rawImage, toChwFloat, type ImageSource } from './decode';
 import { DEFAULT_DETECTOR_THRESHOLD } from './defaults';
-import { loadSession, ort, tensorShape, type LoadedSession, type ProviderPreference } from './sessions';
+import { loadSession, tensorShape, type LoadedSession, type ProviderPreference } from './sessions';
 import type { FoundPlates, PlateDetection } from './types';
 import { decodeYolo, detectYoloFormat, nms, type YoloFormat } from './yoloFormats';
 
@@ -21,6 +21,29 @@ export interface DetectorOptions {
 	/** Input size for models whose input shape is dynamic. */
 	inputSize?: number;
 	maxPlates?: number;
+}
+
+/** The output layout from the model's output shape, or, when that is dynamic, from one run on a blank frame. */
+async function guessFormat(loaded: LoadedSession, modelPath: string, inputWidth: number, inputHeight: number): Promise<YoloFormat> {
+	const { session } = loaded;
+	let dims: readonly number[] | undefined;
+	const declared = tensorShape(session.outputMetadata[0]);
+	if (declared.every((d) => d !== undefined)) dims = declared as number[];
+	const guessed = dims && detectYoloFormat(dims);
+	if (guessed) return guessed;
+	const { Tensor } = loaded.ort;
+	const probe = await session.run({
+		[session.inputNames[0]]: new Tensor('float32', new Float32Array(3 * inputWidth * inputHeight), [1, 3, inputHeight, inputWidth]),
+	});
+	dims = probe[session.outputNames[0]].dims;
+	const probed = detectYoloFormat(dims);
+	if (!probed) {
+		throw new AgenticError('invalid_input', `Cannot tell the YOLO output format of ${modelPath} from its output shape [${dims.join(',')}]`, {
+			field: 'Detector Output Format',
+			description: 'Set "Detector Output Format" to the layout the model was exported with.',
+		});
+	}
+	return probed;
 }
 
 export class PlateDetectorModel {
@@ -47,29 +70,9 @@ export class PlateDetectorModel {
 		}
 		const inputHeight = shape[2] ?? options.inputSize ?? 640;
 		const inputWidth = shape[3] ?? options.inputSize ?? 640;
-		let format = options.format && options.format !== 'auto' ? options.format : undefined;
-		if (!format) {
-			const outShape = tensorShape(session.outputMetadata[0]);
-			if (outShape.every((d) => d !== undefined)) format = detectYoloFormat(outShape as number[]);
-		}
-		const model = new PlateDetectorModel(loaded, format ?? 'yolov5', inputWidth, inputHeight, options);
-		if (!format) {
-			// Dynamic output shape: run once on a blank frame and look at what comes out.
-			const probe = await session.run({
-				[session.inputNames[0]]: new ort.Tensor('float32', new Float32Array(3 * inputWidth * inputHeight), [1, 3, inputHeight, inputWidth]),
-			});
-			const dims = probe[session.outputNames[0]].dims;
-			const guessed = detectYoloFormat(dims);
-			if (!guessed) {
-				throw new AgenticError(
-					'invalid_input',
-					`Cannot tell the YOLO output format of ${options.modelPath} from its output shape [${dims.join(',')}]`,
-					{ field: 'Detector Output Format', description: 'Set "Detector Output Format" to the layout the model was exported with.' },
-				);
-			}
-			return new PlateDetectorModel(loaded, guessed, inputWidth, inputHeight, options);
-		}
-		return model;
+		const chosen = options.format && options.format !== 'auto' ? options.format : undefined;
+		const format = chosen ?? (await guessFormat(loaded, options.modelPath, inputWidth, inputHeight));
+		return new PlateDetectorModel(loaded, format, inputWidth, inputHeight, options);
 	}
 
 	get provider() {
@@ -131,7 +134,8 @@ export class PlateDetectorModel {
 		const o = this.options;
 		const lb = await image.letterbox(this.inputWidth, this.inputHeight, o.padValue ?? 0, zoom);
 		const { session } = this.loaded;
-		const tensor = new ort.Tensor('float32', toChwFloat(lb.data, lb.width, lb.height), [1, 3, lb.height, lb.width]);
+		const { Tensor } = this.loaded.ort;
+		const tensor = new Tensor('float32', toChwFloat(lb.data, lb.width, lb.height), [1, 3, lb.height, lb.width]);
 		const outputs = await session.run({ [session.inputNames[0]]: tensor });
 		const out = outputs[session.outputNames[0]];
 		const raw = decodeYolo(this.format, out.data as Float32Array, out.dims, threshold, o.modelPath);

@@ -1,6 +1,6 @@
 // The plate reader: fast-plate-ocr style ONNX model (uint8 NHWC crops in, per-slot character probabilities out).
 import { AgenticError } from '../../shared/errors';
-import { loadSession, ort, tensorShape, type LoadedSession, type ProviderPreference } from './sessions';
+import { loadSession, tensorShape, type LoadedSession, type ProviderPreference } from './sessions';
 import type { PlateReading } from './types';
 
 export const DEFAULT_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_';
@@ -60,7 +60,8 @@ export class PlateOcrModel {
 	async read(batch: Uint8Array, count: number): Promise<SlotReading[]> {
 		if (count === 0) return [];
 		const { session } = this.loaded;
-		const tensor = new ort.Tensor('uint8', batch, [count, this.inputHeight, this.inputWidth, 3]);
+		const { Tensor } = this.loaded.ort;
+		const tensor = new Tensor('uint8', batch, [count, this.inputHeight, this.inputWidth, 3]);
 		const outputs = await session.run({ [session.inputNames[0]]: tensor });
 		const out = outputs[session.outputNames[0]];
 		const [, slots, chars] = out.dims;

@@ -1,15 +1,18 @@
 // ONNX Runtime sessions: created once per model file + provider per process, GPU tried first when asked, CPU fallback.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { AgenticError } from '../../shared/errors';
+import { onnxRuntime } from './engines';
 import type { ExecutionProviderName } from './types';
 
 /** 'auto' tries CUDA and falls back to CPU; 'cuda'/'tensorrt' do the same but say so when they could not run. */
 export type ProviderPreference = 'auto' | ExecutionProviderName;
 
 export interface LoadedSession {
-	session: ort.InferenceSession;
+	session: Ort.InferenceSession;
+	/** The runtime the session belongs to: its tensors are made with this runtime's Tensor. */
+	ort: typeof Ort;
 	/** The provider the session actually runs on. */
 	provider: ExecutionProviderName;
 	/** Why a GPU provider that was asked for is not used, when it is not. */
@@ -28,7 +31,7 @@ function gpuChain(preference: ProviderPreference): ExecutionProviderName[][] {
 	return [];
 }
 
-function sessionOptions(providers: ExecutionProviderName[]): ort.InferenceSession.SessionOptions {
+function sessionOptions(providers: ExecutionProviderName[]): Ort.InferenceSession.SessionOptions {
 	return {
 		// A GPU provider that cannot load is expected on CPU-only hosts and reported in the output, not logged as an error.
 		logSeverityLevel: providers[0] === 'cpu' ? 2 : 4,
@@ -93,6 +96,7 @@ function missingProviderLibrary(provider: ExecutionProviderName): string | undef
 }
 
 async function createSession(modelPath: string, preference: ProviderPreference, expected: string): Promise<LoadedSession> {
+	const ort = await onnxRuntime();
 	let fallbackReason: string | undefined;
 	for (const providers of gpuChain(preference)) {
 		const missing = missingProviderLibrary(providers[0]);
@@ -103,7 +107,7 @@ async function createSession(modelPath: string, preference: ProviderPreference, 
 		try {
 			const session = await ort.InferenceSession.create(modelPath, sessionOptions(providers));
 			sessionsCreated++;
-			return { session, provider: providers[0], modelPath };
+			return { session, ort, provider: providers[0], modelPath };
 		} catch (error) {
 			fallbackReason = `${providers[0]} unavailable: ${(error as Error).message.split('\n')[0]}`;
 		}
@@ -111,16 +115,14 @@ async function createSession(modelPath: string, preference: ProviderPreference, 
 	try {
 		const session = await ort.InferenceSession.create(modelPath, sessionOptions(['cpu']));
 		sessionsCreated++;
-		return { session, provider: 'cpu', fallbackReason: preference === 'cpu' ? undefined : fallbackReason, modelPath };
+		return { session, ort, provider: 'cpu', fallbackReason: preference === 'cpu' ? undefined : fallbackReason, modelPath };
 	} catch (error) {
 		throw modelFileError(modelPath, expected, error);
 	}
 }
 
 /** Input or output shape from the model's metadata; symbolic dimensions become undefined. */
-export function tensorShape(meta: ort.InferenceSession.ValueMetadata | undefined): Array<number | undefined> {
+export function tensorShape(meta: Ort.InferenceSession.ValueMetadata | undefined): Array<number | undefined> {
 	if (!meta || !meta.isTensor) return [];
 	return meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : undefined));
 }
-
-export { ort };
