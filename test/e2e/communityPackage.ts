@@ -85,10 +85,12 @@ export async function ensurePackageInstalled(nodesDir: string, log: (line: strin
 
 /**
  * A nodes folder holding the current build, shared by the e2e tests (installing per test would cost its dependencies'
- * download each time). Each test's user folder links `.n8n/nodes` to it.
+ * download each time). Each test's user folder links `.n8n/nodes` to it. One per checkout, outside it (beside the
+ * runtimes), so two checkouts testing different builds never install over each other.
  */
 export async function cachedNodesDir(log?: (line: string) => void): Promise<string> {
-	const dir = path.join(runtimeCacheRoot(), 'e2e-nodes');
+	const checkout = createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12);
+	const dir = path.join(runtimeCacheRoot(), 'e2e-nodes', checkout);
 	await ensurePackageInstalled(dir, log);
 	return dir;
 }

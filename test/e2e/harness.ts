@@ -38,6 +38,11 @@ export interface StartOptions {
 	env?: Record<string, string>;
 	/** Install this package (default true). */
 	withPackage?: boolean;
+	/**
+	 * A nodes folder (n8n's `.n8n/nodes`) to use instead of the current build's; whether n8n loads what it holds is
+	 * then the caller's to check.
+	 */
+	nodesDir?: string;
 	/** How long to wait for n8n to answer; a cold runtime install is allowed for separately. */
 	bootTimeoutMs?: number;
 	log?: (line: string) => void;
@@ -345,8 +350,9 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	const n8nFolder = path.join(userFolder, '.n8n');
 	fs.mkdirSync(n8nFolder, { recursive: true });
+	const checkPackageLoads = options.withPackage !== false && !options.nodesDir;
 	if (options.withPackage !== false) {
-		fs.symlinkSync(await cachedNodesDir(log), path.join(n8nFolder, 'nodes'), 'dir');
+		fs.symlinkSync(options.nodesDir ?? (await cachedNodesDir(log)), path.join(n8nFolder, 'nodes'), 'dir');
 	}
 	const [port, brokerPort] = [await freePort(), await freePort()];
 	const logFile = path.join(userFolder, 'n8n.log');
@@ -393,7 +399,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	try {
 		// Published workflows' webhooks register only once n8n reports the editor accessible, after the API is mounted.
 		await client.waitReady(options.bootTimeoutMs ?? 120_000, () => exitInfo, () => tail(logFile, 400).includes('Editor is now accessible'));
-		if (options.withPackage !== false) {
+		if (checkPackageLoads) {
 			const loadFailure = /(Failed to load package "n8n-nodes-agentic"|Skipping package[^\n]*n8n-nodes-agentic)[^\n]*/.exec(tail(logFile, 2000));
 			if (loadFailure) throw new Error(`n8n did not load this package: ${loadFailure[0]}`);
 		}
