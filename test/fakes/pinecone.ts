@@ -17,6 +17,10 @@ export interface FakePinecone {
 	close(): Promise<void>;
 }
 
+/** Pinecone's largest topK, and the most ids one fetch or delete takes. */
+const MAX_TOP_K = 10_000;
+const MAX_IDS = 1000;
+
 function matchFilter(metadata: Record<string, any> | undefined, filter: any): boolean {
 	if (!filter) return true;
 	return Object.entries(filter).every(([key, cond]: [string, any]) => {
@@ -82,6 +86,10 @@ export async function startFakePinecone(options: { apiKey?: string; dimension: n
 			return send(res, 200, { upsertedCount: body.vectors.length });
 		}
 		if (url.pathname === '/query' && req.method === 'POST') {
+			// Pinecone's published limit: topK from 1 to 10,000 (https://docs.pinecone.io/reference/api/2025-04/data-plane/query).
+			if (!Number.isInteger(body.topK) || body.topK < 1 || body.topK > MAX_TOP_K) {
+				return fail(res, 400, 'INVALID_ARGUMENT', `Invalid request: topK must be between 1 and ${MAX_TOP_K}, got ${body.topK}`);
+			}
 			if (body.vector.length !== options.dimension) {
 				return fail(res, 400, 'INVALID_ARGUMENT', `Vector dimension ${body.vector.length} does not match the dimension of the index ${options.dimension}`);
 			}
@@ -94,11 +102,13 @@ export async function startFakePinecone(options: { apiKey?: string; dimension: n
 		}
 		if (url.pathname === '/vectors/fetch' && req.method === 'GET') {
 			const target = ns(url.searchParams.get('namespace') ?? '');
+			if (url.searchParams.getAll('ids').length > MAX_IDS) return fail(res, 400, 'INVALID_ARGUMENT', `Invalid request: at most ${MAX_IDS} ids per fetch`);
 			const vectors: Record<string, Vector> = {};
 			for (const id of url.searchParams.getAll('ids')) if (target.has(id)) vectors[id] = target.get(id)!;
 			return send(res, 200, { vectors, namespace: url.searchParams.get('namespace') ?? '' });
 		}
 		if (url.pathname === '/vectors/delete' && req.method === 'POST') {
+			if ((body.ids ?? []).length > MAX_IDS) return fail(res, 400, 'INVALID_ARGUMENT', `Invalid request: at most ${MAX_IDS} ids per delete`);
 			const target = ns(body.namespace);
 			if (body.deleteAll) target.clear();
 			for (const id of body.ids ?? []) target.delete(id);
