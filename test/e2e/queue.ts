@@ -147,7 +147,7 @@ export async function startN8nQueue(options: QueueOptions = {}): Promise<QueueDe
 		const url = `http://127.0.0.1:${main.port}`;
 		const client = new N8nClient(url, runtime.n8nMajor);
 		await client.waitReady(180_000, main.exitedWhy, () => main.proc.logTail(200_000).includes('Editor is now accessible'));
-		const loadFailure = /Failed to load package "n8n-nodes-agentic"[^\n]*/.exec(main.proc.logTail(200_000));
+		const loadFailure = /Failed to load package "n8n-nodes-agentic"[^\n]*(\n[^\n]*){0,4}/.exec(main.proc.logTail(200_000));
 		if (loadFailure) throw new Error(`n8n did not load this package: ${loadFailure[0]}`);
 		let workerNo = 0;
 		const workers: QueueProcess[] = [];
