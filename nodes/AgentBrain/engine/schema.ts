@@ -253,10 +253,8 @@ function fromZod3(def: ZodDef): JsonSchema {
 		}
 		case 'ZodArray': {
 			const out: JsonSchema = { type: 'array', items: zodToJsonSchema(def.type) };
-			const min = fields(def.minLength).value;
-			const max = fields(def.maxLength).value;
-			if (min !== undefined) out.minItems = min;
-			if (max !== undefined) out.maxItems = max;
+			if (fields(def.minLength).value !== undefined) out.minItems = fields(def.minLength).value;
+			if (fields(def.maxLength).value !== undefined) out.maxItems = fields(def.maxLength).value;
 			return out;
 		}
 		case 'ZodTuple':
