@@ -145,8 +145,9 @@ export function n8nEnv(
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		// The parent's proxy settings, Node options and npm/jest variables must not leak into n8n
-		// (Jest's NODE_ENV=test makes n8n refuse to load nodes and exit without a word).
-		if (/^(https?_proxy|no_proxy|all_proxy|node_options|node_env|node_extra_ca_certs|npm_|jest_|n8n_|db_)/i.test(key)) continue;
+		// (Jest's NODE_ENV=test makes n8n refuse to load nodes and exit without a word; a NODE_PATH could hand the
+		// installed package modules it does not have).
+		if (/^(https?_proxy|no_proxy|all_proxy|node_options|node_env|node_path|node_extra_ca_certs|npm_|jest_|n8n_|db_)/i.test(key)) continue;
 		env[key] = value;
 	}
 	return {
