@@ -27,7 +27,7 @@ function vectorMemoryField(fields: INodeProperties[], name: string): INodeProper
  * The store settings of the Vector Memory node, shown here only when a memory tool is on. The names match the
  * Vector Memory node's (so both open a store the same way), except the embedding model: "model" is the chat model here.
  */
-export const memoryStoreProperties: INodeProperties[] = [
+const memoryStoreProperties: INodeProperties[] = [
 	{
 		...backendField,
 		displayName: 'Memory Backend',

@@ -17,7 +17,7 @@ export function extractUrls(text: string): string[] {
 }
 
 /** Two spellings of one page compare equal: case of the host, a trailing slash, a #fragment. */
-export function normalizeUrl(url: string): string {
+function normalizeUrl(url: string): string {
 	try {
 		const u = new URL(url);
 		u.hash = '';

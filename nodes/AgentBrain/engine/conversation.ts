@@ -13,7 +13,7 @@ export interface ConversationStart {
 }
 
 /** The system message: the user's instructions, then what citations and an output schema ask of the model. */
-export function systemMessageOf(start: ConversationStart): string | undefined {
+function systemMessageOf(start: ConversationStart): string | undefined {
 	const parts: string[] = [];
 	if (start.systemMessage && start.systemMessage.trim()) parts.push(start.systemMessage.trim());
 	if (start.requireCitations) {

@@ -1,12 +1,11 @@
 // The recall and remember tools: the model searches and fills a Vector Memory namespace through the same engine as the Vector Memory node.
+import { DEFAULT_TOP_K } from '../../VectorMemory/defaults';
 import type { VectorMemory } from '../../VectorMemory/memory';
 import type { Metadata } from '../../VectorMemory/types';
 import type { AgentTool } from './types';
 
-/** Chunking as the Vector Memory node's defaults, so a text saved by either node is split and identified alike. */
-const CHUNKING = { chunkSize: 1000, chunkOverlap: 200 };
-const DEFAULT_TOP_K = 4;
-const MAX_TOP_K = 20;
+/** The most matches the model may ask for at once: each one costs it tokens (the Vector Memory node allows more). */
+const MAX_RECALLED = 20;
 
 const FILTER_HELP =
 	'Only return texts whose metadata matches, e.g. {"source": "faq"} (equality), {"lang": {"$in": ["en", "fr"]}}, {"year": {"$gte": 2020, "$lt": 2025}}. Operators: $eq, $in, $gt, $gte, $lt, $lte. All conditions must hold.';
@@ -29,7 +28,7 @@ export function recallTool(memory: VectorMemory, namespace: string): AgentTool {
 			type: 'object',
 			properties: {
 				query: { type: 'string', minLength: 1, description: 'What to look for, as a question or a few words; matched by meaning, not exact words.' },
-				top_k: { type: 'integer', minimum: 1, maximum: MAX_TOP_K, description: `How many matches to return (default ${DEFAULT_TOP_K}).` },
+				top_k: { type: 'integer', minimum: 1, maximum: MAX_RECALLED, description: `How many matches to return (default ${DEFAULT_TOP_K}).` },
 				filter: { type: 'object', description: FILTER_HELP },
 			},
 			required: ['query'],
@@ -68,7 +67,8 @@ export function rememberTool(memory: VectorMemory, namespace: string): AgentTool
 			additionalProperties: false,
 		},
 		async run(args) {
-			const report = await memory.upsert(namespace, [{ text: String(args.text), metadata: args.metadata as Record<string, unknown> | undefined }], CHUNKING);
+			// The engine's default chunking is the Vector Memory node's, so a text saved by either node is split and identified alike.
+			const report = await memory.upsert(namespace, [{ text: String(args.text), metadata: args.metadata as Record<string, unknown> | undefined }]);
 			if (report.ids.length === 0) throw new Error('the text is empty: give the text to store');
 			return report.ids.length === 1 ? { stored: true, id: report.ids[0] } : { stored: true, id: report.ids[0], ids: report.ids, note: `Stored in ${report.ids.length} parts.` };
 		},

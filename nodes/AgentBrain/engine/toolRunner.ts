@@ -45,7 +45,7 @@ export interface ToolCallOutcome {
 	escalation?: AgenticError;
 }
 
-export function errorText(error: unknown): string {
+function errorText(error: unknown): string {
 	if (error instanceof Error) return error.message || error.name;
 	if (typeof error === 'string') return error;
 	try {

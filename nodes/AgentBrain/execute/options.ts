@@ -36,7 +36,7 @@ export interface ItemSettings {
 }
 
 /** The Output JSON Schema option as a schema object; refused, naming the option, when it is not JSON or cannot be met. */
-export function parseOutputSchema(ctx: IExecuteFunctions, value: AgentBrainOptions['outputSchema'], itemIndex: number): JsonSchema | undefined {
+function parseOutputSchema(ctx: IExecuteFunctions, value: AgentBrainOptions['outputSchema'], itemIndex: number): JsonSchema | undefined {
 	if (value === undefined || value === '') return undefined;
 	const refuse = (message: string, description: string) => new NodeOperationError(ctx.getNode(), message, { description, itemIndex });
 	const example = 'Write a JSON Schema object, e.g. {"type": "object", "properties": {"answer": {"type": "string"}}}.';
