@@ -56,11 +56,11 @@ export {
 } from './nodes/AgentBrain/engine';
 export {
 	VectorMemory,
-	contentId as memoryContentId,
 	type MemoryDocument,
 	type InsertReport as MemoryInsertReport,
 	type QueryOptions as MemoryQueryOptions,
 } from './nodes/VectorMemory/memory';
+export { contentIdFor as memoryContentId } from './nodes/VectorMemory/stores/ids';
 export { EmbeddedStore, defaultMemoryDirectory, type EmbeddedStoreOptions } from './nodes/VectorMemory/stores/embedded';
 export { PgVectorStore, type PgVectorStoreOptions, type PgDistance } from './nodes/VectorMemory/stores/pgvector';
 export { ChromaStore, type ChromaStoreOptions } from './nodes/VectorMemory/stores/chroma';

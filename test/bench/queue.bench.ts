@@ -122,7 +122,7 @@ export async function run(args: string[]): Promise<void> {
 		let sent = { agent: 0, plate: 0 };
 		for (const workers of [1, 2]) {
 			if (workers === 2) await queue.addWorker();
-			const post = (path: string, body: BodyInit, type: string) => fetch(`${queue.main.url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+			const post = (path: string, body: string | Buffer, type: string) => fetch(`${queue.main.url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': type }, body });
 			// One call each first, so model loading and n8n's first-run work are not timed.
 			await post('bench-agent', JSON.stringify({ task: 'warm-up' }), 'application/json');
 			if (photo) await post('bench-plate', photo, 'image/png');

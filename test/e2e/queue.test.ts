@@ -45,7 +45,7 @@ let queue: QueueDeployment | undefined;
 async function postPhoto(photo: Buffer): Promise<{ status: number; body: Record<string, unknown> }> {
 	for (let attempt = 0; ; attempt++) {
 		const res = await fetch(`${queue!.main.url}/webhook/queue-plate`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: photo });
-		if (res.status !== 404 || attempt >= 40) return { status: res.status, body: await res.json().catch(() => ({})) };
+		if (res.status !== 404 || attempt >= 40) return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
 		await new Promise((r) => setTimeout(r, 500));
 	}
 }
