@@ -2,13 +2,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DEFAULT_DETECTOR, DEFAULT_OCR, defaultModelDir, ensureModel } from '../../nodes/PlateDetector/vision/models';
+import { requireFixtures } from '../helpers/fixtures';
 
-const models = resolve(__dirname, '../../../shared/fixtures/models');
-const haveFixtures = existsSync(join(models, 'SHA256SUMS'));
-if (!haveFixtures) console.warn(`Skipping plate model download tests: shared fixtures not found at ${models}`);
-const describeWithModels = haveFixtures ? describe : describe.skip;
+const modelFixtures = requireFixtures('the plate model download tests', ['models/SHA256SUMS']);
+const models = modelFixtures.path('models');
+const describeWithModels = modelFixtures.describe;
 
 /** Serves the shared model files; `corrupt` flips one byte of every file served. */
 async function mirror(corrupt = false) {

@@ -2,19 +2,19 @@
 import { runInThisContext } from 'node:vm';
 // Jest gives each test file its own Float32Array, but onnxruntime-node builds outputs with Node's: use Node's here too.
 (globalThis as { Float32Array: unknown }).Float32Array = runInThisContext('Float32Array');
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { Alpr, type AlprOptions } from '../../nodes/PlateDetector/vision/alpr';
 import { annotateImage, plateCrop } from '../../nodes/PlateDetector/vision/annotate';
 import { openImage } from '../../nodes/PlateDetector/vision/decode';
 import { PlateOcrModel } from '../../nodes/PlateDetector/vision/ocr';
 import * as sessions from '../../nodes/PlateDetector/vision/sessions';
+import { PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, requireFixtures } from '../helpers/fixtures';
 
-const fixtures = resolve(__dirname, '../../../shared/fixtures');
-const haveFixtures = existsSync(join(fixtures, 'models/y5fu_320x_sim.onnx'));
-if (!haveFixtures) console.warn(`Skipping real-model plate tests: shared fixtures not found at ${fixtures}`);
-const describeWithModels = haveFixtures ? describe : describe.skip;
+const modelFixtures = requireFixtures('the real-model plate tests', [PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, 'plates/eu', 'plates/misc']);
+const fixtures = modelFixtures.path('.');
+const describeWithModels = modelFixtures.describe;
 
 const models = join(fixtures, 'models');
 const photo = (rel: string) => readFileSync(join(fixtures, 'plates', rel));

@@ -11,12 +11,12 @@ import { join, resolve } from 'node:path';
 import type { AgenticError } from '../../nodes/shared/errors';
 import { Alpr } from '../../nodes/PlateDetector/vision/alpr';
 import { MAX_QUEUED_FRAMES, PlateTracker, readFrames } from '../../nodes/PlateDetector/vision/video';
+import { PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, requireFixtures } from '../helpers/fixtures';
 
-const fixtures = resolve(__dirname, '../../../shared/fixtures');
+const videoFixtures = requireFixtures('the plate video tests', [PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, 'plates/eu/eu1.jpg', 'plates/eu/eu10.jpg', 'plates/eu/eu5.jpg', 'plates/README.md']);
+const fixtures = videoFixtures.path('.');
 const generated = resolve(__dirname, '../fixtures/generated');
-const haveFixtures = existsSync(join(fixtures, 'models/y5fu_320x_sim.onnx'));
-if (!haveFixtures) console.warn(`Skipping plate video tests: shared fixtures not found at ${fixtures}`);
-const describeWithModels = haveFixtures ? describe : describe.skip;
+const describeWithModels = videoFixtures.describe;
 
 /** A 2-second-per-photo 640×360 video of three labelled photos (eu1 M5XSX, eu10, eu5 OY09FEU). */
 function makeVideo(container: 'mp4' | 'mkv'): string {
