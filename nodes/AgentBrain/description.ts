@@ -48,7 +48,7 @@ const memoryStoreProperties: INodeProperties[] = [
 		...vectorMemoryField(embeddingFields, 'model'),
 		name: 'embeddingModel',
 		description:
-			'Embedding model served by the same OpenAI-compatible API as the chat model. Use the model (and dimensions) the namespace was filled with.',
+			'Embedding model served by the same OpenAI-Compatible API as the chat model. Use the model (and dimensions) the namespace was filled with.',
 		displayOptions: showWithMemory(),
 	},
 	{ ...vectorMemoryField(embeddingFields, 'dimensions'), displayOptions: showWithMemory() },
