@@ -92,8 +92,10 @@ export const plateDetectorProperties: INodeProperties[] = [
 					{ name: 'CPU', value: 'cpu' },
 					{ name: 'CUDA', value: 'cuda' },
 					{ name: 'TensorRT', value: 'tensorrt' },
+					{ name: 'WebAssembly', value: 'wasm', description: 'Onnxruntime-web in Node, used anyway where onnxruntime-node cannot load (e.g. Alpine)' },
 				],
-				description: 'Where the models run. A GPU provider that cannot start falls back to CPU; the output field "provider" says which ran.',
+				description:
+					'Where the models run. A GPU provider that cannot start falls back to CPU; where onnxruntime-node cannot load (musl libc, as in n8n\'s Alpine image) the models run on WebAssembly. The output fields "provider" and "providerNote" say which ran and why.',
 			},
 			{
 				displayName: 'Frame Timeout (Seconds)',

@@ -1,12 +1,16 @@
-// ONNX Runtime sessions: created once per model file + provider per process, GPU tried first when asked, CPU fallback.
-import { existsSync, statSync } from 'node:fs';
+// ONNX Runtime sessions: created once per model file + provider per process, GPU tried first when asked, CPU fallback,
+// and onnxruntime-web's WebAssembly build where onnxruntime-node cannot load (or when asked for).
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import { AgenticError } from '../../shared/errors';
-import { onnxRuntime } from './engines';
+import { onnxRuntime, onnxRuntimeWeb, whyNotLoaded } from './engines';
 import type { ExecutionProviderName } from './types';
 
-/** 'auto' tries CUDA and falls back to CPU; 'cuda'/'tensorrt' do the same but say so when they could not run. */
+/**
+ * 'auto' tries CUDA and falls back to CPU; 'cuda'/'tensorrt' do the same but say so when they could not run; 'wasm' runs on
+ * onnxruntime-web, as every preference does where onnxruntime-node cannot load.
+ */
 export type ProviderPreference = 'auto' | ExecutionProviderName;
 
 export interface LoadedSession {
@@ -96,7 +100,14 @@ function missingProviderLibrary(provider: ExecutionProviderName): string | undef
 }
 
 async function createSession(modelPath: string, preference: ProviderPreference, expected: string): Promise<LoadedSession> {
-	const ort = await onnxRuntime();
+	if (preference === 'wasm') return createWasmSession(modelPath, expected, 'the WebAssembly runtime was chosen as Execution Provider');
+	let ort: typeof Ort;
+	try {
+		ort = await onnxRuntime();
+	} catch (error) {
+		const gpu = preference === 'cuda' || preference === 'tensorrt' ? `${preference} unavailable (it needs onnxruntime-node); ` : '';
+		return createWasmSession(modelPath, expected, `${gpu}onnxruntime-node could not load on this system (${whyNotLoaded(error)}): using the WebAssembly runtime`);
+	}
 	let fallbackReason: string | undefined;
 	for (const providers of gpuChain(preference)) {
 		const missing = missingProviderLibrary(providers[0]);
@@ -116,6 +127,23 @@ async function createSession(modelPath: string, preference: ProviderPreference, 
 		const session = await ort.InferenceSession.create(modelPath, sessionOptions(['cpu']));
 		sessionsCreated++;
 		return { session, ort, provider: 'cpu', fallbackReason: preference === 'cpu' ? undefined : fallbackReason, modelPath };
+	} catch (error) {
+		throw modelFileError(modelPath, expected, error);
+	}
+}
+
+/** A session on onnxruntime-web's WebAssembly build; `why` becomes the provider note. */
+async function createWasmSession(modelPath: string, expected: string, why: string): Promise<LoadedSession> {
+	const ort = await onnxRuntimeWeb();
+	try {
+		// onnxruntime-web takes the model's bytes (a path would be fetched as a URL).
+		const session = await ort.InferenceSession.create(readFileSync(modelPath), {
+			executionProviders: ['wasm'],
+			graphOptimizationLevel: 'all',
+			logSeverityLevel: 3,
+		});
+		sessionsCreated++;
+		return { session, ort, provider: 'wasm', fallbackReason: why, modelPath };
 	} catch (error) {
 		throw modelFileError(modelPath, expected, error);
 	}
