@@ -86,17 +86,29 @@ export function loadSession(modelPath: string, preference: ProviderPreference, e
 	return pending;
 }
 
-/** onnxruntime-node loads GPU providers only from its own folder; without the library there, trying is pointless. */
+/** The CUDA and cuDNN major versions onnxruntime-node 1.30's GPU libraries (NuGet Microsoft.ML.OnnxRuntime.Gpu.Linux) need. */
+const GPU_NEEDS = 'CUDA 12.x and cuDNN 9.x on the library path, NVIDIA driver 525 or later';
+
+/** The one step that fetches onnxruntime-node's GPU libraries, which n8n's install (without scripts) never runs. */
+export function gpuInstallStep(runtimeDir: string): string {
+	return `run "ONNXRUNTIME_NODE_INSTALL=cuda12 node script/install.js" in ${runtimeDir}, then restart n8n (needs ${GPU_NEEDS})`;
+}
+
+/**
+ * onnxruntime-node loads GPU providers only from its own folder, and ships them for Linux x64 only; without the library
+ * there, trying is pointless, and the note says how to get it.
+ */
 function missingProviderLibrary(provider: ExecutionProviderName): string | undefined {
-	let dir: string;
+	if (process.platform !== 'linux' || process.arch !== 'x64') return `onnxruntime-node has no ${provider} build for ${process.platform}-${process.arch}`;
+	let root: string;
 	try {
-		dir = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+		root = dirname(require.resolve('onnxruntime-node/package.json'));
 	} catch {
 		return undefined;
 	}
-	const file = process.platform === 'win32' ? `onnxruntime_providers_${provider}.dll` : `libonnxruntime_providers_${provider}.so`;
-	if (process.platform !== 'linux' && process.platform !== 'win32') return `${provider} is not available on ${process.platform}`;
-	return existsSync(join(dir, file)) ? undefined : `onnxruntime-node has no ${file} (its GPU libraries were not installed)`;
+	const file = `libonnxruntime_providers_${provider}.so`;
+	if (existsSync(join(root, 'bin', 'napi-v6', 'linux', 'x64', file))) return undefined;
+	return `onnxruntime-node has no ${file} (n8n installs packages without their install scripts, so its GPU libraries were not fetched); to enable it, ${gpuInstallStep(root)}`;
 }
 
 async function createSession(modelPath: string, preference: ProviderPreference, expected: string): Promise<LoadedSession> {
@@ -120,7 +132,7 @@ async function createSession(modelPath: string, preference: ProviderPreference, 
 			sessionsCreated++;
 			return { session, ort, provider: providers[0], modelPath };
 		} catch (error) {
-			fallbackReason = `${providers[0]} unavailable: ${(error as Error).message.split('\n')[0]}`;
+			fallbackReason = `${providers[0]} unavailable: ${(error as Error).message.split('\n')[0]} (it needs ${GPU_NEEDS})`;
 		}
 	}
 	try {
