@@ -47,9 +47,9 @@ function sessionOptions(providers: ExecutionProviderName[]): Ort.InferenceSessio
 	};
 }
 
-function modelFileError(path: string, expected: string, cause?: unknown): AgenticError {
+function modelFileError(path: string, expected: string, cause?: unknown, runtime = ''): AgenticError {
 	const why = cause instanceof Error ? `: ${cause.message.split('\n')[0]}` : '';
-	return new AgenticError('invalid_input', `Could not load the model file ${path}${why}`, {
+	return new AgenticError('invalid_input', `Could not load the model file ${path}${runtime}${why}`, {
 		field: expected,
 		description: `Give the path of an ONNX model file (${expected}).`,
 		cause,
@@ -157,7 +157,8 @@ async function createWasmSession(modelPath: string, expected: string, why: strin
 		sessionsCreated++;
 		return { session, ort, provider: 'wasm', fallbackReason: why, modelPath };
 	} catch (error) {
-		throw modelFileError(modelPath, expected, error);
+		// Which runtime refused the file, and why that one ran, help tell a bad file from a broken install.
+		throw modelFileError(modelPath, expected, error, ` on the WebAssembly runtime (${why})`);
 	}
 }
 
