@@ -62,32 +62,8 @@ function reply(request: FakeRequest): Promise<ScriptedReply> | ScriptedReply {
 let queue: QueueDeployment | undefined;
 let openai: FakeOpenAI | undefined;
 
-async function post(path: string, body: unknown, timeoutMs = 60_000): Promise<{ status: number; body: Record<string, any> }> {
-	for (let attempt = 0; ; attempt++) {
-		const res = await fetch(`${queue!.main.url}/webhook/${path}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body),
-			signal: AbortSignal.timeout(timeoutMs),
-		}).catch((error: Error) => ({ status: 0, text: async () => JSON.stringify({ failed: error.name }) }));
-		const text = await res.text();
-		if (res.status !== 404 || attempt >= 40) {
-			let parsed: Record<string, any> = {};
-			try {
-				parsed = JSON.parse(text);
-			} catch {
-				parsed = { text };
-			}
-			return { status: res.status, body: parsed };
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-}
-
-async function executions(workflowName: string): Promise<Array<{ id: string; status: string }>> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: queue!.main.workflowIds[workflowName] }));
-	return ((await queue!.main.client.rest('GET', `/executions?filter=${filter}&limit=50`)).results ?? []) as Array<{ id: string; status: string }>;
-}
+const post = (path: string, body: unknown, timeoutMs?: number) => queue!.main.webhook(path, body, { timeoutMs });
+const executions = (workflowName: string) => queue!.main.executions(workflowName);
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;

@@ -8,6 +8,7 @@ import { postgresMissing, query } from '../helpers/postgres';
 import { redisMissing } from '../helpers/redis';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest, type ScriptedReply } from '../fakes/openai';
 import type { WorkflowSpec } from './harness';
+import { plateWebhookWorkflow } from '../helpers/workflows';
 import { startN8nQueue, workerOf, type QueueDeployment } from './queue';
 
 const OPENAI_KEY = 'sk-queue-e2e-key';
@@ -15,35 +16,7 @@ const OPENAI_KEY = 'sk-queue-e2e-key';
 const plateFixtures = requireFixtures('the queue-mode Plate Detector test', [PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, CAR_PHOTO]);
 const servicesMissing = postgresMissing() ?? redisMissing();
 
-const workflow = {
-	name: 'Queue: read plate from webhook photo',
-	nodes: [
-		{
-			name: 'Photo In',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: '3c6a1e0f-52b7-4d8e-b0a4-9f1e2d3c4b5a',
-			parameters: { httpMethod: 'POST', path: 'queue-plate', responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
-		},
-		{
-			name: 'Plate Detector',
-			type: 'n8n-nodes-agentic.plateDetector',
-			typeVersion: 1,
-			position: [220, 0],
-			parameters: {
-				input: 'binary',
-				binaryPropertyName: 'data',
-				options: {
-					detectorModelPath: plateFixtures.path(PLATE_DETECTOR_MODEL),
-					ocrModelPath: plateFixtures.path(PLATE_OCR_MODEL),
-					executionProvider: 'cpu',
-				},
-			},
-		},
-	],
-	connections: { 'Photo In': { main: [[{ node: 'Plate Detector', type: 'main', index: 0 }]] } },
-};
+const workflow = plateWebhookWorkflow(plateFixtures, { name: 'Queue: read plate from webhook photo', path: 'queue-plate', webhookId: '3c6a1e0f-52b7-4d8e-b0a4-9f1e2d3c4b5a' });
 
 /** Agent Brain keeping its session in Postgres (the queue's own database), with the built-in date tool. */
 const agentWorkflow: WorkflowSpec = {
@@ -87,18 +60,8 @@ function agentReply(request: FakeRequest): ScriptedReply {
 let queue: QueueDeployment | undefined;
 let openai: FakeOpenAI | undefined;
 
-async function postPhoto(photo: Buffer): Promise<{ status: number; body: Record<string, unknown> }> {
-	for (let attempt = 0; ; attempt++) {
-		const res = await fetch(`${queue!.main.url}/webhook/queue-plate`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: photo });
-		if (res.status !== 404 || attempt >= 40) return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
-		await new Promise((r) => setTimeout(r, 500));
-	}
-}
-
-async function executionsOf(workflowId: string): Promise<Array<{ id: string; status: string; mode: string }>> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	return ((await queue!.main.client.rest('GET', `/executions?filter=${filter}&limit=50`)).results ?? []) as Array<{ id: string; status: string; mode: string }>;
-}
+const postPhoto = (photo: Buffer) => queue!.main.webhook('queue-plate', photo, { contentType: 'image/png' });
+const executionsOf = (workflowName: string) => queue!.main.executions(workflowName);
 
 if (servicesMissing && process.env.CI === 'true') {
 	it('needs real Postgres and Redis under CI', () => {
@@ -130,7 +93,7 @@ if (servicesMissing && process.env.CI === 'true') {
 		const { status, body } = await postPhoto(photo);
 		expect(status).toBe(200);
 		expect(body).toMatchObject({ plateText: '5AU5341', plateCount: 1, provider: 'cpu' });
-		const [execution] = await executionsOf(queue!.main.workflowIds[workflow.name]);
+		const [execution] = await executionsOf(workflow.name);
 		expect(execution.status).toBe('success');
 		// It ran on a worker (whose user folder is not main's), not on main.
 		expect(workerOf(queue!, execution.id)).toMatch(/^worker-\d$/);
@@ -138,21 +101,11 @@ if (servicesMissing && process.env.CI === 'true') {
 	}, 120_000);
 
 	it('continues an Agent Brain session on another worker after the first one stops, tool calls included', async () => {
-		const ask = async (task: string) => {
-			for (let attempt = 0; ; attempt++) {
-				const res = await fetch(`${queue!.main.url}/webhook/queue-agent`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify({ task, sessionId: 'guard-desk-1' }),
-				});
-				if (res.status !== 404 || attempt >= 40) return { status: res.status, body: (await res.json()) as Record<string, any> };
-				await new Promise((r) => setTimeout(r, 500));
-			}
-		};
+		const ask = (task: string) => queue!.main.webhook('queue-agent', { task, sessionId: 'guard-desk-1' });
 		const first = await ask('My name is Dana.');
 		expect(first.status).toBe(200);
 		expect(first.body).toMatchObject({ answer: 'seen before: nothing', stopReason: 'completed' });
-		const [turn1] = await executionsOf(queue!.main.workflowIds[agentWorkflow.name]);
+		const [turn1] = await executionsOf(agentWorkflow.name);
 		const ranTurn1 = workerOf(queue!, turn1.id)!;
 		expect(ranTurn1).toMatch(/^worker-\d$/);
 		// That worker's host goes away; a new one joins.
@@ -164,7 +117,7 @@ if (servicesMissing && process.env.CI === 'true') {
 		const second = await ask('What is my name?');
 		expect(second.status).toBe(200);
 		expect(second.body.answer).toBe('seen before: My name is Dana.');
-		const [turn2] = await executionsOf(queue!.main.workflowIds[agentWorkflow.name]);
+		const [turn2] = await executionsOf(agentWorkflow.name);
 		expect(workerOf(queue!, turn2.id)).not.toBe(ranTurn1);
 		expect(workerOf(queue!, turn2.id)).toMatch(/^worker-\d$/);
 		// The model saw turn 1 whole: the task, the tool call, its result and the answer.
@@ -187,7 +140,7 @@ if (servicesMissing && process.env.CI === 'true') {
 			expect(status).toBe(200);
 			expect(body.plateText).toBe('5AU5341');
 		}
-		const newest = (await executionsOf(queue!.main.workflowIds[workflow.name])).slice(0, 3);
+		const newest = (await executionsOf(workflow.name)).slice(0, 3);
 		expect(newest.map((e) => e.status)).toEqual(['success', 'success', 'success']);
 		for (const e of newest) expect(workerOf(queue!, e.id)).toBe(second.name);
 	}, 180_000);
