@@ -191,8 +191,9 @@ export async function startN8nQueue(options: QueueOptions = {}): Promise<QueueDe
 					headers: { 'content-type': contentType ?? 'application/json' },
 					body: raw ? (body as Buffer | string) : JSON.stringify(body),
 					signal: AbortSignal.timeout(timeoutMs),
-				}).catch((error: Error) => error);
-				if (res instanceof Error) return { status: 0, body: { failed: res.name } };
+				}).catch((error: Error) => ({ failed: String(error?.name ?? error) }));
+				// (Not `instanceof Error`: a timeout is a DOMException, and under Jest it comes from another realm.)
+				if ('failed' in res) return { status: 0, body: { failed: res.failed } };
 				if (res.status === 404 && attempt < 40) {
 					await new Promise((r) => setTimeout(r, 500));
 					continue;
