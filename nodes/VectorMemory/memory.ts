@@ -140,6 +140,7 @@ export class VectorMemory {
 
 	/** Search by a vector already at hand, embedded elsewhere. */
 	async search(namespace: string, vector: number[], options: { topK: number; minScore?: number; filter?: MetadataFilter }): Promise<SearchHit[]> {
+		checkNamespace(namespace);
 		await this.checkDimensions(namespace, vector.length);
 		const hits = await this.store.search(namespace, { vector, topK: options.topK, filter: options.filter });
 		const minScore = options.minScore;
