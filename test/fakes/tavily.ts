@@ -27,8 +27,8 @@ export interface FakeTavily {
 export interface FakeTavilyOptions {
 	/** The only key accepted; default 'tvly-test-key'. */
 	apiKey?: string;
-	/** Status polls a research task answers "in_progress" (HTTP 202) before it is done; default 2. */
-	researchPolls?: number;
+	/** Status polls a research task answers "in_progress" (HTTP 202) before it is done, or that number by input; default 2. */
+	researchPolls?: number | ((input: string) => number);
 	/** The reason a research task with this input fails (status "failed"), or undefined for one that completes. */
 	researchFailure?: (input: string) => string | undefined;
 }
@@ -165,7 +165,7 @@ export async function startFakeTavily(options: FakeTavilyOptions = {}): Promise<
 		}
 		const requestId = `123e4567-e89b-12d3-a456-${String(counter).padStart(12, '0')}`;
 		const createdAt = new Date().toISOString();
-		tasks.set(requestId, { body: { ...body, input, model }, createdAt, pollsLeft: options.researchPolls ?? 2 });
+		tasks.set(requestId, { body: { ...body, input, model }, createdAt, pollsLeft: typeof options.researchPolls === 'function' ? options.researchPolls(input) : (options.researchPolls ?? 2) });
 		creditsUsed += model === 'pro' ? 15 : 4;
 		return { status: 201, body: { request_id: requestId, created_at: createdAt, status: 'pending', input, model, response_time: 0.02 } };
 	};

@@ -4,6 +4,7 @@ import { OpenAiEmbedder } from '../../VectorMemory/embeddings';
 import { VectorMemory, checkNamespace } from '../../VectorMemory/memory';
 import { BUILT_IN_TOOLS, MEMORY_TOOLS } from '../description';
 import { recallTool, rememberTool } from '../engine/memoryTools';
+import { deepResearchTool } from '../engine/researchTool';
 import { dateTimeTool, flattenTools, fromInvokableTool, webExtractTool, webSearchTool } from '../engine/tools';
 import type { AgentTool } from '../engine/types';
 import type { ExecutionResources } from './resources';
@@ -11,9 +12,10 @@ import type { ExecutionResources } from './resources';
 async function webTools(builtIns: string[], itemIndex: number, resources: ExecutionResources): Promise<AgentTool[]> {
 	const search = builtIns.includes(BUILT_IN_TOOLS.webSearch);
 	const extract = builtIns.includes(BUILT_IN_TOOLS.webExtract);
-	if (!search && !extract) return [];
+	const research = builtIns.includes(BUILT_IN_TOOLS.deepResearch);
+	if (!search && !extract && !research) return [];
 	const tavily = await resources.tavily(itemIndex);
-	return [...(search ? [webSearchTool(tavily)] : []), ...(extract ? [webExtractTool(tavily)] : [])];
+	return [...(search ? [webSearchTool(tavily)] : []), ...(extract ? [webExtractTool(tavily)] : []), ...(research ? [deepResearchTool(tavily)] : [])];
 }
 
 function isValidNamespace(namespace: string): boolean {
