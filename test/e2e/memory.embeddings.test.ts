@@ -45,7 +45,28 @@ function memoryWorkflow(provider: Provider, operation: 'insert' | 'query'): Work
 	return { name: `Memory ${provider} ${operation}`, nodes: [...main, embeddingsNodes[provider]], connections, settings: { executionOrder: 'v1' } };
 }
 
-const workflows = (['openai', 'ollama'] as const).flatMap((provider) => [memoryWorkflow(provider, 'insert'), memoryWorkflow(provider, 'query')]);
+/** Agent Brain whose Save to Memory tool embeds through Embeddings Ollama. */
+const agentWorkflow: WorkflowSpec = {
+	name: 'Agent Brain memory through Ollama',
+	nodes: [
+		{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'emb-agent', parameters: { httpMethod: 'POST', path: 'emb-agent', responseMode: 'lastNode', responseData: 'firstEntryJson' } },
+		{
+			name: 'Agent Brain',
+			type: 'n8n-nodes-agentic.agentBrain',
+			typeVersion: 1,
+			position: [300, 0],
+			parameters: { task: '={{ $json.body.task }}', model: 'gpt-4o-mini', builtInTools: ['saveMemory'], backend: 'embedded', namespace: 'agent-ollama' },
+			credentials: { openAiCompatibleAgenticApi: { name: 'Fake OpenAI (agentic)' } },
+		},
+		{ ...embeddingsNodes.ollama, position: [300, 200] },
+	],
+	connections: {
+		Webhook: { main: [[{ node: 'Agent Brain', type: 'main', index: 0 }]] },
+		'Embeddings Ollama': { ai_embedding: [[{ node: 'Agent Brain', type: 'ai_embedding', index: 0 }]] },
+	},
+};
+
+const workflows = [...(['openai', 'ollama'] as const).flatMap((provider) => [memoryWorkflow(provider, 'insert'), memoryWorkflow(provider, 'query')]), agentWorkflow];
 
 const docs = (namespace: string) => [
 	{ text: 'Invoices are paid within 30 days.', topic: 'billing', namespace },
@@ -68,6 +89,7 @@ describe.each([
 			credentials: [
 				{ name: 'Fake OpenAI (n8n)', type: 'openAiApi', data: { apiKey: 'sk-emb-e2e', url: openai.url, header: false } },
 				{ name: 'Fake Ollama', type: 'ollamaApi', data: { baseUrl: ollama.url } },
+				{ name: 'Fake OpenAI (agentic)', type: 'openAiCompatibleAgenticApi', data: { apiKey: 'sk-emb-e2e', baseUrl: openai.url, organization: '', extraHeaders: '{}' } },
 			],
 			workflows,
 		});
@@ -107,5 +129,14 @@ describe.each([
 		]);
 		const asked = await n8n.webhook('POST', 'emb-ollama-query', { namespace: 'openai-docs', q: 'invoices' });
 		expect(asked.body[0].error).toMatch(new RegExp(`Embeddings Ollama.* ${OLLAMA_DIMS} dimensions.* ${OPENAI_DIMS} dimensions`));
+	}, 120_000);
+
+	it("embeds what Agent Brain's Save to Memory tool stores through the Embeddings Ollama sub-node", async () => {
+		openai.setScript([{ toolCalls: [{ name: 'remember', arguments: { text: 'Dana prefers calls after 5pm.' } }] }, { content: 'Noted.' }]);
+		const before = openai.requests.filter((r) => r.path === '/v1/embeddings').length;
+		const response = await n8n.webhook('POST', 'emb-agent', { task: 'Remember that Dana prefers calls after 5pm.' });
+		expect(response.body.answer).toBe('Noted.');
+		expect(ollama.embedRequests.at(-1)!.input).toEqual(['Dana prefers calls after 5pm.']);
+		expect(openai.requests.filter((r) => r.path === '/v1/embeddings')).toHaveLength(before);
 	}, 120_000);
 });

@@ -1,6 +1,7 @@
 // The tools one item's run gets: the built-ins the user turned on (web, date and time, memory), then the tool sub-nodes on the Tool input.
 import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 import { OpenAiEmbedder } from '../../VectorMemory/embeddings';
+import { embeddingInputEmbedder } from '../../VectorMemory/execute/embeddingInput';
 import { VectorMemory, checkNamespace } from '../../VectorMemory/memory';
 import { BUILT_IN_TOOLS, MEMORY_TOOLS } from '../description';
 import { recallTool, rememberTool } from '../engine/memoryTools';
@@ -40,7 +41,7 @@ async function memoryTools(ctx: IExecuteFunctions, builtIns: string[], itemIndex
 	const store = await resources.memoryStore();
 	const { apiKey, baseUrl, organization, extraHeaders } = resources.connection;
 	const dimensions = ctx.getNodeParameter('dimensions', itemIndex, 0) as number;
-	const embedder = new OpenAiEmbedder({
+	const embedder = (await embeddingInputEmbedder(ctx)) ?? new OpenAiEmbedder({
 		apiKey,
 		baseUrl,
 		organization,
