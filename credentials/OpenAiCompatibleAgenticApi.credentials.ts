@@ -12,7 +12,7 @@ import { openAiAuthHeaders, openAiConnection } from '../nodes/shared/openAiCompa
 export class OpenAiCompatibleAgenticApi implements ICredentialType {
 	name = 'openAiCompatibleAgenticApi';
 
-	displayName = 'OpenAI-compatible API';
+	displayName = 'OpenAI-Compatible API';
 
 	documentationUrl = 'https://platform.openai.com/docs/api-reference/authentication';
 
@@ -33,7 +33,7 @@ export class OpenAiCompatibleAgenticApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.openai.com/v1',
 			description:
-				'Address of the OpenAI-compatible API, ending in /v1. Examples: Ollama http://localhost:11434/v1, LM Studio http://localhost:1234/v1, OpenRouter https://openrouter.ai/api/v1, Groq https://api.groq.com/openai/v1.',
+				'Address of the OpenAI-Compatible API, ending in /v1. Examples: Ollama http://localhost:11434/v1, LM Studio http://localhost:1234/v1, OpenRouter https://openrouter.ai/api/v1, Groq https://api.groq.com/openai/v1.',
 		},
 		{
 			displayName: 'Organization ID',

@@ -1,5 +1,6 @@
 // The Agent Brain node's parameters and credentials (the task, the model, the built-in tools, memory and the loop's guards).
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import { DEFAULT_CONVERSATION_TABLE } from './engine/postgresConversationStore';
 import { backendCredentialDescriptions } from '../VectorMemory/backends';
 import { backendField, commonFields, embeddingFields } from '../VectorMemory/descriptions/VectorMemoryDescription';
 import { DEFAULT_MAX_ITERATIONS, DEFAULT_MEMORY_TURNS, DEFAULT_TIMEOUT_SECONDS } from './engine/defaults';
@@ -48,7 +49,7 @@ const memoryStoreProperties: INodeProperties[] = [
 		...vectorMemoryField(embeddingFields, 'model'),
 		name: 'embeddingModel',
 		description:
-			'Embedding model served by the same OpenAI-compatible API as the chat model. Use the model (and dimensions) the namespace was filled with.',
+			'Embedding model served by the same OpenAI-Compatible API as the chat model. Use the model (and dimensions) the namespace was filled with.',
 		displayOptions: showWithMemory(),
 	},
 	{ ...vectorMemoryField(embeddingFields, 'dimensions'), displayOptions: showWithMemory() },
@@ -126,7 +127,35 @@ export const agentBrainProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description:
-			'Set it to remember the conversation: items with the same session ID see the earlier turns (kept on disk in the n8n user folder, across restarts). Leave empty for no memory. Example: {{ $JSON.body.userId }}.',
+			'Set it to remember the conversation: items with the same session ID see the earlier turns (kept in the Conversation Store, across restarts). Leave empty for no memory. Example: {{ $JSON.body.userId }}.',
+	},
+	{
+		displayName: 'Conversation Store',
+		name: 'conversationStore',
+		type: 'options',
+		noDataExpression: true,
+		default: 'files',
+		description: 'Where a session\'s turns are kept (with a session ID)',
+		options: [
+			{
+				name: 'Files on This Server',
+				value: 'files',
+				description: 'In the n8n user folder: one n8n instance, or workers that share one volume',
+			},
+			{
+				name: 'Postgres',
+				value: 'postgres',
+				description: 'A Postgres table every n8n instance and queue-mode worker reaches (one row per turn)',
+			},
+		],
+	},
+	{
+		displayName: 'Conversation Table',
+		name: 'conversationTable',
+		type: 'string',
+		default: DEFAULT_CONVERSATION_TABLE,
+		description: 'The table that holds the turns; created with its index on first use',
+		displayOptions: { show: { conversationStore: ['postgres'] } },
 	},
 	{
 		displayName: 'Options',
@@ -224,5 +253,7 @@ export const agentBrainCredentials: INodeCredentialDescription[] = [
 		displayOptions: { show: { builtInTools: [BUILT_IN_TOOLS.webSearch, BUILT_IN_TOOLS.webExtract, BUILT_IN_TOOLS.deepResearch] } },
 	},
 	...backendCredentialDescriptions({ builtInTools: MEMORY_TOOLS }),
+	// n8n's own Postgres credential, the one its Postgres nodes and Postgres Chat Memory use.
+	{ name: 'postgres', required: true, displayOptions: { show: { conversationStore: ['postgres'] } } },
 ];
 

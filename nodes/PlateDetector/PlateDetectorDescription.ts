@@ -92,8 +92,10 @@ export const plateDetectorProperties: INodeProperties[] = [
 					{ name: 'CPU', value: 'cpu' },
 					{ name: 'CUDA', value: 'cuda' },
 					{ name: 'TensorRT', value: 'tensorrt' },
+					{ name: 'WebAssembly', value: 'wasm', description: 'Onnxruntime-web in Node, used anyway where onnxruntime-node cannot load (e.g. Alpine)' },
 				],
-				description: 'Where the models run. A GPU provider that cannot start falls back to CPU; the output field "provider" says which ran.',
+				description:
+					'Where the models run. A GPU provider that cannot start falls back to CPU; where onnxruntime-node cannot load (musl libc, as in n8n\'s Alpine image) the models run on WebAssembly. The output fields "provider" and "providerNote" say which ran and why.',
 			},
 			{
 				displayName: 'Frame Timeout (Seconds)',
@@ -150,12 +152,20 @@ export const plateDetectorProperties: INodeProperties[] = [
 				description: 'Plates narrower than this in the original image are ignored',
 			},
 			{
+				displayName: 'OCR Config Path',
+				name: 'ocrConfigPath',
+				type: 'string',
+				default: '',
+				description:
+					'With "OCR Model Path": the path of the model\'s fast-plate-ocr plate config (YAML), which gives its alphabet, crop size, pad character and regions. Empty: the 36 characters 0-9 A-Z and no regions.',
+			},
+			{
 				displayName: 'OCR Model Path',
 				name: 'ocrModelPath',
 				type: 'string',
 				default: '',
 				description:
-					'Path of a fast-plate-ocr ONNX model on the n8n host. Empty: cct_xs_v1_global, downloaded once into ~/.n8n/agentic/models and checked against its SHA-256.',
+					'Path of a fast-plate-ocr ONNX model on the n8n host. Empty: the model "Reader" names, downloaded once into ~/.n8n/agentic/models and checked against its SHA-256.',
 			},
 			{
 				displayName: 'Plate Patterns',
@@ -165,6 +175,26 @@ export const plateDetectorProperties: INodeProperties[] = [
 				placeholder: 'AA99AAA, AA999AA',
 				description:
 					'Comma-separated plate formats: A a letter, 9 a digit, ? either. A reading as long as a pattern is re-decided slot by slot, settling O/0, I/1, B/8, S/5.',
+			},
+			{
+				displayName: 'Reader',
+				name: 'readerModel',
+				type: 'options',
+				default: 'v2',
+				options: [
+					{ name: 'Fast-Plate-OCR V1 Global (Cct_xs_v1_global)', value: 'v1', description: 'The first fast-plate-ocr global model: 9 characters, no country' },
+					{ name: 'Fast-Plate-OCR V2 Global (Cct_xs_v2_global)', value: 'v2', description: 'Fast-plate-ocr\'s newer global model: 10 characters and the plate\'s country (66 regions)' },
+				],
+				description: 'The default plate reader to download and use when "OCR Model Path" is empty',
+			},
+			{
+				displayName: 'Regions',
+				name: 'regions',
+				type: 'string',
+				default: '',
+				placeholder: 'United Kingdom, Ireland',
+				description:
+					'Comma-separated countries, as the reader names them (e.g. Germany, United Kingdom, Czech Republic). When set, plate patterns and the watchlist apply only to plates the reader places in one of them; other plates are read freely and match no watchlist entry. Needs a reader that tells the country (cct_xs_v2_global).',
 			},
 		],
 	},

@@ -1,11 +1,11 @@
-// Where and how to reach an OpenAI-compatible server from the "OpenAI-compatible API" credential: chat, embeddings and the credential test share it.
+// Where and how to reach an OpenAI-compatible server from the "OpenAI-Compatible API" credential: chat, embeddings and the credential test share it.
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { AgenticError } from './errors';
 import { checkBaseUrl } from './http';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** The n8n credential users fix when the server refuses the key; named in every auth error. */
-export const OPENAI_CREDENTIAL_NAME = 'OpenAI-compatible API';
+export const OPENAI_CREDENTIAL_NAME = 'OpenAI-Compatible API';
 
 export interface OpenAiCompatibleConnection {
 	/** Empty for local servers that need no key (Ollama, LM Studio). */
@@ -46,7 +46,7 @@ export function parseExtraHeaders(value: unknown): Record<string, string> | unde
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
 /**
- * Reads the "OpenAI-compatible API" credential once for every user of it (Agent Brain, its memory tools, Vector
+ * Reads the "OpenAI-Compatible API" credential once for every user of it (Agent Brain, its memory tools, Vector
  * Memory): the key trimmed (a pasted newline would otherwise be sent), the extra headers parsed, and the secrets to
  * redact. Extra headers that are not a JSON object are refused, naming the credential, instead of being dropped.
  */

@@ -3,6 +3,7 @@
 // counting executions lost or run twice. `npm run bench -- queue [--calls N] [--concurrency C]`.
 import { readFileSync } from 'node:fs';
 import { CAR_PHOTO, PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, requireFixtures } from '../helpers/fixtures';
+import { plateWebhookWorkflow } from '../helpers/workflows';
 import { startN8nQueue, type QueueDeployment } from '../e2e/queue';
 import type { WorkflowSpec } from '../e2e/harness';
 import { startFakeOpenAI, type FakeRequest, type ScriptedReply } from '../fakes/openai';
@@ -25,26 +26,8 @@ const webhook = (path: string) => ({
 	parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
 });
 
-function plateWorkflow(fixtures: ReturnType<typeof requireFixtures>): WorkflowSpec {
-	return {
-		name: 'Queue bench: plate',
-		nodes: [
-			webhook('bench-plate'),
-			{
-				name: 'Plate Detector',
-				type: 'n8n-nodes-agentic.plateDetector',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: {
-					input: 'binary',
-					binaryPropertyName: 'data',
-					options: { detectorModelPath: fixtures.path(PLATE_DETECTOR_MODEL), ocrModelPath: fixtures.path(PLATE_OCR_MODEL), executionProvider: 'cpu' },
-				},
-			},
-		],
-		connections: { Webhook: { main: [[{ node: 'Plate Detector', type: 'main', index: 0 }]] } },
-	};
-}
+const plateWorkflow = (fixtures: ReturnType<typeof requireFixtures>) =>
+	plateWebhookWorkflow(fixtures, { name: 'Queue bench: plate', path: 'bench-plate', webhookId: 'queue-bench-bench-plate' });
 
 const agentWorkflow: WorkflowSpec = {
 	name: 'Queue bench: agent',

@@ -179,7 +179,7 @@ describe('Agent Brain in n8n', () => {
 		expect(inner?.body.messages.at(-1)).toEqual({ role: 'user', content: 'What is 2+2?' });
 	});
 
-	it('tests the OpenAI-compatible API credential by listing models, and reports a wrong key', async () => {
+	it('tests the OpenAI-Compatible API credential by listing models, and reports a wrong key', async () => {
 		const data = { apiKey: OPENAI_KEY, baseUrl: openai.url, organization: '', extraHeaders: '{"X-Title":"n8n"}' };
 		const test = (apiKey: string) =>
 			n8n.rest('POST', '/credentials/test', {

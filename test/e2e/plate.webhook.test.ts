@@ -1,39 +1,12 @@
 // In real n8n: a webhook receives a car photo, the Plate Detector reads it, and the HTTP response carries the plate text.
 import { readFileSync } from 'node:fs';
 import { CAR_PHOTO, PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, requireFixtures } from '../helpers/fixtures';
+import { plateWebhookWorkflow } from '../helpers/workflows';
 import { nodeError, nodeOutput, startN8n, type N8nInstance } from './harness';
 
 const plateFixtures = requireFixtures('the Plate Detector e2e tests', [PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, CAR_PHOTO]);
 
-const workflow = {
-	name: 'Read plate from webhook photo',
-	nodes: [
-		{
-			name: 'Photo In',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: '6f1d2c4e-8d0a-4b7e-9a55-5e2f3c1a9b10',
-			parameters: { httpMethod: 'POST', path: 'plate', responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
-		},
-		{
-			name: 'Plate Detector',
-			type: 'n8n-nodes-agentic.plateDetector',
-			typeVersion: 1,
-			position: [220, 0],
-			parameters: {
-				input: 'binary',
-				binaryPropertyName: 'data',
-				options: {
-					detectorModelPath: plateFixtures.path(PLATE_DETECTOR_MODEL),
-					ocrModelPath: plateFixtures.path(PLATE_OCR_MODEL),
-					executionProvider: 'cpu',
-				},
-			},
-		},
-	],
-	connections: { 'Photo In': { main: [[{ node: 'Plate Detector', type: 'main', index: 0 }]] } },
-};
+const workflow = plateWebhookWorkflow(plateFixtures, { name: 'Read plate from webhook photo', path: 'plate', webhookId: '6f1d2c4e-8d0a-4b7e-9a55-5e2f3c1a9b10' });
 
 /** Posts bytes to the webhook; a just-published workflow's webhook may take a moment to register (404 until then). */
 async function post(n8n: N8nInstance, contentType: string, body: Buffer | string, path = 'plate'): Promise<Response> {
@@ -71,7 +44,7 @@ const watchWorkflow = {
 			parameters: {
 				input: 'binary',
 				binaryPropertyName: 'data',
-				options: workflow.nodes[1].parameters.options,
+				options: (workflow.nodes[1].parameters as { options: Record<string, unknown> }).options,
 				watchlistSource: 'input',
 				watchlistInputField: 'plate',
 				watchlistMaxDistance: 1,

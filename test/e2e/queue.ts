@@ -30,12 +30,27 @@ export interface QueueDeployment {
 	redis: RedisServer;
 	/** The settings every instance shares (also what the README's docker-compose file sets). */
 	sharedEnv: Record<string, string>;
-	main: QueueProcess & { url: string; client: N8nClient; workflowIds: Record<string, string>; credentialIds: Record<string, string> };
+	main: QueueProcess & {
+		url: string;
+		client: N8nClient;
+		workflowIds: Record<string, string>;
+		credentialIds: Record<string, string>;
+		/** Calls a production webhook on main (a JSON body unless a Buffer/string with its content type), waiting out the 404 of a webhook that is still registering. */
+		webhook(path: string, body: unknown, options?: { contentType?: string; timeoutMs?: number }): Promise<QueueResponse>;
+		/** The newest executions of a workflow (by name), newest first. */
+		executions(workflowName: string): Promise<Array<{ id: string; status: string; mode: string }>>;
+	};
 	workers: QueueProcess[];
 	/** Starts one more worker (a new host). */
 	addWorker(): Promise<QueueProcess>;
 	/** Stops every process and removes every folder, database and queue. */
 	stop(): Promise<void>;
+}
+
+export interface QueueResponse {
+	/** 0 when no answer came within the time limit (body `{ failed: "TimeoutError" }`). */
+	status: number;
+	body: Record<string, any>;
 }
 
 export interface QueueOptions {
@@ -168,12 +183,39 @@ export async function startN8nQueue(options: QueueOptions = {}): Promise<QueueDe
 			workflowIds[spec.name] = id;
 			if (spec.active !== false) await client.publishWorkflow(id, versionId);
 		}
+		const webhook = async (path: string, body: unknown, { contentType, timeoutMs = 60_000 }: { contentType?: string; timeoutMs?: number } = {}) => {
+			const raw = Buffer.isBuffer(body) || typeof body === 'string';
+			for (let attempt = 0; ; attempt++) {
+				const res = await fetch(`${url}/webhook/${path}`, {
+					method: 'POST',
+					headers: { 'content-type': contentType ?? 'application/json' },
+					body: raw ? (body as Buffer | string) : JSON.stringify(body),
+					signal: AbortSignal.timeout(timeoutMs),
+				}).catch((error: Error) => ({ failed: String(error?.name ?? error) }));
+				// (Not `instanceof Error`: a timeout is a DOMException, and under Jest it comes from another realm.)
+				if ('failed' in res) return { status: 0, body: { failed: res.failed } };
+				if (res.status === 404 && attempt < 40) {
+					await new Promise((r) => setTimeout(r, 500));
+					continue;
+				}
+				const text = await res.text();
+				try {
+					return { status: res.status, body: JSON.parse(text) as Record<string, any> };
+				} catch {
+					return { status: res.status, body: { text } };
+				}
+			}
+		};
+		const executions = async (workflowName: string) => {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId: workflowIds[workflowName] }));
+			return ((await client.rest('GET', `/executions?filter=${filter}&limit=50`)).results ?? []) as Array<{ id: string; status: string; mode: string }>;
+		};
 		return {
 			runtime,
 			postgres,
 			redis,
 			sharedEnv,
-			main: { ...main.proc, url, client, workflowIds, credentialIds },
+			main: { ...main.proc, url, client, workflowIds, credentialIds, webhook, executions },
 			workers,
 			addWorker,
 			stop: cleanup,

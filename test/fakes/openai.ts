@@ -44,6 +44,8 @@ export interface FakeOpenAI {
 	requests: RecordedRequest[];
 	/** Replaces the remaining script. */
 	setScript(list: Array<ScriptedReply | Responder>): void;
+	/** Every embeddings answer waits this long first (default 0), e.g. to stop something in the middle of an insert. */
+	embeddingDelayMs: number;
 	close(): Promise<void>;
 }
 
@@ -371,6 +373,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 				return;
 			}
 			if (req.method === 'POST' && path === '/v1/embeddings') {
+				if (fake.embeddingDelayMs > 0) await sleep(fake.embeddingDelayMs);
 				embeddings(res, body);
 				return;
 			}
@@ -382,9 +385,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 
-	return {
+	const fake: FakeOpenAI = {
 		url: `http://127.0.0.1:${port}/v1`,
 		requests,
+		embeddingDelayMs: 0,
 		setScript(list) {
 			script = [...list];
 		},
@@ -395,4 +399,5 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 			});
 		},
 	};
+	return fake;
 }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from './ports';
 
 export interface PostgresServer {
 	host: string;
@@ -36,17 +37,6 @@ export function postgresMissing(): string | undefined {
 		return `pgvector is not installed into ${share} (build ../shared/vendor/pgvector-0.8.6.tar.gz: make && make install; .ci/run does it)`;
 	}
 	return undefined;
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 /** Postgres refuses to run as root: as root, commands run as the `postgres` system user. */

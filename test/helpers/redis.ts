@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from './ports';
 
 export interface RedisServer {
 	host: string;
@@ -17,17 +18,6 @@ export interface RedisServer {
 /** Why a real Redis cannot start here (what to install), or undefined when it can. */
 export function redisMissing(): string | undefined {
 	return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0 ? undefined : 'no redis-server (apt-get install redis-server)';
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 async function ping(port: number): Promise<boolean> {

@@ -171,7 +171,7 @@ describe.each(Object.keys(stores))('conversation store: %s', (name) => {
 			(error: Error & { description?: string }) => error,
 		);
 		expect(failure?.message).toMatch(/^The Conversation Store \(Postgres\) could not be reached/);
-		expect(failure?.description).toContain('"Postgres Pgvector (Agentic) API" credential');
+		expect(failure?.description).toContain('"Postgres" credential');
 		await store.close();
 	});
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_DETECTOR, DEFAULT_OCR, defaultModelDir, ensureModel } from '../../nodes/PlateDetector/vision/models';
+import { DEFAULT_DETECTOR, DEFAULT_OCR, defaultModelDir, ensureModel, ensureReader, OCR_V1, OCR_V2_CONFIG } from '../../nodes/PlateDetector/vision/models';
 import { requireFixtures } from '../helpers/fixtures';
 
 const modelFixtures = requireFixtures('the plate model download tests', ['models/SHA256SUMS']);
@@ -39,14 +39,32 @@ describeWithModels('default model download', () => {
 	it('pins the hashes published in the shared SHA256SUMS', () => {
 		const sums = readFileSync(join(models, 'SHA256SUMS'), 'utf8');
 		expect(sums).toContain(`${DEFAULT_DETECTOR.sha256}  ${DEFAULT_DETECTOR.file}`);
-		expect(sums).toContain(`${DEFAULT_OCR.sha256}  ${DEFAULT_OCR.file}`);
+		for (const model of [DEFAULT_OCR, OCR_V2_CONFIG, OCR_V1]) expect(sums).toContain(`${model.sha256}  ${model.file}`);
+		expect(DEFAULT_OCR.file).toBe('cct_xs_v2_global.onnx');
+		expect([DEFAULT_OCR.url, OCR_V2_CONFIG.url]).toEqual([
+			'https://github.com/ankandrew/fast-plate-ocr/releases/download/arg-plates/cct_xs_v2_global.onnx',
+			'https://github.com/ankandrew/fast-plate-ocr/releases/download/arg-plates/cct_xs_v2_global_plate_config.yaml',
+		]);
+	});
+
+	it('downloads the default reader with its config, and v1 alone when asked for', async () => {
+		const server = await mirror();
+		try {
+			const v2 = await ensureReader('v2', { dir, baseUrl: server.url });
+			expect(v2).toEqual({ modelPath: join(dir, 'cct_xs_v2_global.onnx'), configPath: join(dir, 'cct_xs_v2_global_plate_config.yaml') });
+			expect(readFileSync(v2.configPath as string, 'utf8')).toContain('plate_regions');
+			expect(await ensureReader('v1', { dir, baseUrl: server.url })).toEqual({ modelPath: join(dir, 'cct_xs_v1_global.onnx'), configPath: undefined });
+			expect(server.requests.sort()).toEqual(['/models/cct_xs_v1_global.onnx', '/models/cct_xs_v2_global.onnx', '/models/cct_xs_v2_global_plate_config.yaml']);
+		} finally {
+			await server.close();
+		}
 	});
 
 	it('downloads each default model once, verifies it, and reuses the file afterwards', async () => {
 		const server = await mirror();
 		try {
 			const detector = await ensureModel(DEFAULT_DETECTOR, { dir, baseUrl: server.url });
-			const ocr = await ensureModel(DEFAULT_OCR, { dir, baseUrl: server.url });
+			const ocr = await ensureModel(OCR_V1, { dir, baseUrl: server.url });
 			expect(detector).toBe(join(dir, 'y5fu_320x_sim.onnx'));
 			expect(readFileSync(ocr).equals(readFileSync(join(models, 'cct_xs_v1_global.onnx')))).toBe(true);
 			expect(server.requests).toEqual(['/models/y5fu_320x_sim.onnx', '/models/cct_xs_v1_global.onnx']);
@@ -60,8 +78,8 @@ describeWithModels('default model download', () => {
 	it('rejects a corrupted download and leaves no file behind', async () => {
 		const server = await mirror(true);
 		try {
-			await expect(ensureModel(DEFAULT_OCR, { dir, baseUrl: server.url })).rejects.toThrow(
-				/Downloaded cct_xs_v1_global\.onnx does not match its pinned SHA-256 .* it was discarded/,
+			await expect(ensureModel(OCR_V2_CONFIG, { dir, baseUrl: server.url })).rejects.toThrow(
+				/Downloaded cct_xs_v2_global_plate_config\.yaml does not match its pinned SHA-256 .* it was discarded/,
 			);
 			expect(readdirSync(dir)).toEqual([]);
 		} finally {

@@ -2,7 +2,8 @@
 import { runInThisContext } from 'node:vm';
 // Jest gives each test file its own Float32Array, but onnxruntime-node builds outputs with Node's: use Node's here too.
 (globalThis as { Float32Array: unknown }).Float32Array = runInThisContext('Float32Array');
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { Alpr, type AlprOptions } from '../../nodes/PlateDetector/vision/alpr';
@@ -51,6 +52,30 @@ describeWithModels('plate pipeline on real models', () => {
 			// eu5's label writes the digit 0 of "OY09FEU" as the letter O; compare with O and 0 unified.
 			expect(best.plateText.replace(/O/g, '0')).toBe(text.replace(/O/g, '0'));
 		}
+	});
+
+	it('reads with the v2 reader and its config: the same labelled photos, each with its country', async () => {
+		const v2 = await Alpr.create({ ...options, ocr: { modelPath: join(models, 'cct_xs_v2_global.onnx'), configPath: join(models, 'cct_xs_v2_global_plate_config.yaml'), provider: 'cpu' } });
+		expect(v2.reader).toMatchObject({ inputWidth: 128, inputHeight: 64, padChar: '_' });
+		expect(v2.reader.regions).toHaveLength(66);
+		const read = async (file: string) => (await v2.predict(photo(file))).plates.sort((a, b) => b.detectionScore - a.detectionScore)[0];
+		expect(await read('eu/eu5.jpg')).toMatchObject({ plateText: 'OY09FEU', region: 'United Kingdom' });
+		expect(await read('eu/test_013.jpg')).toMatchObject({ plateText: 'RK857AI', region: 'Slovakia' });
+		expect(await read('misc/fast-alpr_test_image.png')).toMatchObject({ plateText: '5AU5341', region: 'Czech Republic' });
+		expect((await read('eu/eu5.jpg')).regionConfidence).toBeGreaterThan(0.9);
+	});
+
+	it('refuses a reader whose config does not fit the model', async () => {
+		const config = join(mkdtempSync(join(tmpdir(), 'plate-config-')), 'wrong.yaml');
+		writeFileSync(config, readFileSync(join(models, 'cct_xs_v2_global_plate_config.yaml'), 'utf8').replace('img_width: 128', 'img_width: 140'));
+		await expect(PlateOcrModel.load({ modelPath: join(models, 'cct_xs_v2_global.onnx'), configPath: config, provider: 'cpu' })).rejects.toThrow(
+			/cct_xs_v2_global\.onnx takes 128×64 crops but its config says 140×64/,
+		);
+		const fewer = config.replace('wrong', 'alphabet');
+		writeFileSync(fewer, readFileSync(join(models, 'cct_xs_v2_global_plate_config.yaml'), 'utf8').replace("'0123456789", "'123456789"));
+		await expect(PlateOcrModel.load({ modelPath: join(models, 'cct_xs_v2_global.onnx'), configPath: fewer, provider: 'cpu' })).rejects.toThrow(
+			/has input .* and output \[,10,37\] \(36 characters expected\)/,
+		);
 	});
 
 	it('finds the plate on the open-image-models WebP photo where the upstream test expects it', async () => {
@@ -139,7 +164,12 @@ describeWithModels('plate pipeline on real models', () => {
 		const gpu = await Alpr.create({ ...options, detector: { ...options.detector, provider: 'cuda' }, ocr: { ...options.ocr, provider: 'cuda' } });
 		const result = await gpu.predict(photo('misc/fast-alpr_test_image.png'));
 		expect(['cuda', 'cpu']).toContain(result.provider);
-		if (result.provider === 'cpu') expect(result.providerNote).toMatch(/^cuda unavailable: /);
+		if (result.provider === 'cpu') {
+			expect(result.providerNote).toMatch(/^cuda unavailable: onnxruntime-node has no libonnxruntime_providers_cuda\.so \(n8n installs packages without their install scripts/);
+			expect(result.providerNote).toMatch(
+				/to enable it, run "ONNXRUNTIME_NODE_INSTALL=cuda12 node script\/install\.js" in \/.*\/node_modules\/onnxruntime-node, then restart n8n \(needs CUDA 12\.x and cuDNN 9\.x/,
+			);
+		}
 		expect(result.plates[0].plateText).toBe('5AU5341');
 	});
 

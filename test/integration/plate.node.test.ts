@@ -3,7 +3,7 @@ import { runInThisContext } from 'node:vm';
 // Jest gives each test file its own Float32Array, but onnxruntime-node builds outputs with Node's: use Node's here too.
 (globalThis as { Float32Array: unknown }).Float32Array = runInThisContext('Float32Array');
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -186,6 +186,22 @@ plateFixtures.describe('Plate Detector node', () => {
 		expect((await run({ minPlateWidth: 60, padValue: 114 })).plateText).toBe('5AU5341');
 	});
 
+	it('with the v2 reader gives each plate its country, and limits plate patterns and the watchlist to the chosen regions', async () => {
+		const v2 = { ...modelOptions, ocrModelPath: join(models, 'cct_xs_v2_global.onnx'), ocrConfigPath: join(models, 'cct_xs_v2_global_plate_config.yaml') };
+		const run = async (options: IDataObject) =>
+			(await execute([{ bytes: carPhoto(), params: { options: { ...v2, ...options }, watchlistSource: 'list', watchlist: 'SAU-5341' } }], true))[0].json;
+		const free = await run({});
+		expect(free.plates as IDataObject[]).toMatchObject([{ plateText: '5AU5341', region: 'Czech Republic', watchlistMatch: { entry: 'SAU-5341', distance: 0.5 } }]);
+		expect((free.plates as IDataObject[])[0].regionConfidence).toBeGreaterThan(0.9);
+		// The car's plate is Czech: a pattern for Slovakia leaves it alone and no Slovak watchlist entry matches it.
+		const elsewhere = await run({ platePatterns: 'AAA9999', regions: 'Slovakia' });
+		expect(elsewhere.plates as IDataObject[]).toMatchObject([{ plateText: '5AU5341', region: 'Czech Republic', watchlistMatch: null }]);
+		const here = await run({ platePatterns: 'AAA9999', regions: 'Slovakia, czech republic' });
+		expect(here.plates as IDataObject[]).toMatchObject([{ plateText: 'SAU5341', watchlistMatch: { entry: 'SAU-5341', distance: 0 } }]);
+		expect((await run({ regions: 'Bohemia' })).error).toBe('Unknown region "Bohemia"');
+		expect((await run({ regions: 'Germany', ocrConfigPath: '' })).error).toMatch(/^Regions \(Germany\) need a reader that tells the plate's country/);
+	});
+
 	it('keeps only plates above the confidence threshold when some plate clears it', async () => {
 		// Two cars side by side: the fast-alpr car (detector score ~0.8) and eu test_013 (~0.15).
 		const weak = readFileSync(plateFixtures.path('plates/eu/test_013.jpg'));
@@ -215,6 +231,12 @@ plateFixtures.describe('Plate Detector node', () => {
 			const [item] = await execute([{ bytes: carPhoto(), params: { options: { executionProvider: 'cpu' } } }]);
 			expect(item.json.plateText).toBe('5AU5341');
 			expect(existsSync(join(userFolder, '.n8n/agentic/models/y5fu_320x_sim.onnx'))).toBe(true);
+			expect((item.json.plates as IDataObject[])[0].region).toBe('Czech Republic');
+			const downloaded = readdirSync(join(userFolder, '.n8n/agentic/models')).sort();
+			expect(downloaded).toEqual(['cct_xs_v2_global.onnx', 'cct_xs_v2_global_plate_config.yaml', 'y5fu_320x_sim.onnx']);
+			const [v1] = await execute([{ bytes: carPhoto(), params: { options: { executionProvider: 'cpu', readerModel: 'v1' } } }]);
+			expect(v1.json.plateText).toBe('5AU5341');
+			expect((v1.json.plates as IDataObject[])[0].region).toBeUndefined();
 			expect(existsSync(join(userFolder, '.n8n/agentic/models/cct_xs_v1_global.onnx'))).toBe(true);
 		} finally {
 			if (saved.folder === undefined) delete process.env.N8N_USER_FOLDER;

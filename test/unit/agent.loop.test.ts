@@ -222,7 +222,7 @@ describe('agent loop', () => {
 		const error = await runAgent({ model: model({ apiKey: wrong }), task: 'hi' }).catch((e) => e);
 		expect(error).toBeInstanceOf(AgenticError);
 		expect(error.kind).toBe('auth');
-		expect(error.description).toMatch(/"OpenAI-compatible API" credential/);
+		expect(error.description).toMatch(/"OpenAI-Compatible API" credential/);
 		expect(`${error.message} ${error.description}`).not.toContain(wrong);
 	});
 

@@ -167,7 +167,7 @@ describe('Agent Brain node', () => {
 	it('names the credential when the server refuses the key', async () => {
 		const error = await execute({ openai: { apiKey: 'sk-wrong-key-000' } }).catch((e) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.description).toMatch(/"OpenAI-compatible API" credential/);
+		expect(error.description).toMatch(/"OpenAI-Compatible API" credential/);
 		expect(JSON.stringify({ m: error.message, d: error.description })).not.toContain('sk-wrong-key-000');
 	});
 
@@ -197,7 +197,7 @@ describe('Agent Brain node', () => {
 		await execute({ openai: { organization: 'org-9', extraHeaders: '{"X-Title":"Agent"}' } });
 		expect(fake.requests[0].headers['openai-organization']).toBe('org-9');
 		expect(fake.requests[0].headers['x-title']).toBe('Agent');
-		await expect(execute({ openai: { extraHeaders: '[1,2]' } })).rejects.toThrow(/extra headers in the "OpenAI-compatible API" credential/);
+		await expect(execute({ openai: { extraHeaders: '[1,2]' } })).rejects.toThrow(/extra headers in the "OpenAI-Compatible API" credential/);
 	});
 
 	it('hides extra header values that are credentials but not the app name or site an answer may mention', async () => {
@@ -209,7 +209,7 @@ describe('Agent Brain node', () => {
 	});
 });
 
-describe('OpenAI-compatible API credential', () => {
+describe('OpenAI-Compatible API credential', () => {
 	it('is tested by listing models, sending the key, organization and extra headers', async () => {
 		const credential = new OpenAiCompatibleAgenticApi();
 		expect(credential.test.request).toMatchObject({ url: '/models', method: 'GET' });
@@ -233,7 +233,7 @@ describe('OpenAI-compatible API credential', () => {
 
 	it('refuses extra headers that are not a JSON object, naming the credential, in the test and in a run', async () => {
 		const credentials = { apiKey: OPENAI_KEY, extraHeaders: '["X-A"]' };
-		expect(() => openAiConnection(credentials)).toThrow('The extra headers in the "OpenAI-compatible API" credential are not a JSON object');
+		expect(() => openAiConnection(credentials)).toThrow('The extra headers in the "OpenAI-Compatible API" credential are not a JSON object');
 		await expect(new OpenAiCompatibleAgenticApi().authenticate(credentials, { url: '/models' })).rejects.toThrow('not a JSON object');
 	});
 });

@@ -112,7 +112,7 @@ describe('OpenAiEmbedder against the fake OpenAI server', () => {
 			(e: Error) => e,
 		)) as Error & { description?: string };
 		expect(error.message).toMatch(/refused the API key \(HTTP 401\)/);
-		expect(error.description).toContain('OpenAI-compatible API');
+		expect(error.description).toContain('OpenAI-Compatible API');
 		expect(`${error.message} ${error.description}`).not.toContain('sk-wrong-key-123');
 	});
 

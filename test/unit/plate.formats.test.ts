@@ -2,62 +2,13 @@
 import { runInThisContext } from 'node:vm';
 // Jest gives each test file its own Float32Array, but onnxruntime-node builds outputs with Node's: use Node's here too.
 (globalThis as { Float32Array: unknown }).Float32Array = runInThisContext('Float32Array');
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { openImage } from '../../nodes/PlateDetector/vision/decode';
 import { PlateDetectorModel } from '../../nodes/PlateDetector/vision/detector';
 import type { INodeProperties } from 'n8n-workflow';
 import { plateDetectorProperties } from '../../nodes/PlateDetector/PlateDetectorDescription';
+import { constantModel, writeModel } from '../helpers/onnxModel';
 import { decodeYolo, detectYoloFormat, nms, yoloFormats, type RawDetection, type YoloFormat } from '../../nodes/PlateDetector/vision/yoloFormats';
-
-const generated = resolve(__dirname, '../fixtures/generated');
-
-// --- A minimal ONNX (protobuf) writer: enough for "output = constant", which pins each layout exactly. ---
-function varint(n: number): number[] {
-	const out: number[] = [];
-	let v = BigInt(n);
-	do {
-		let byte = Number(v & 0x7fn);
-		v >>= 7n;
-		if (v > 0n) byte |= 0x80;
-		out.push(byte);
-	} while (v > 0n);
-	return out;
-}
-const field = (no: number, wire: number) => varint((no << 3) | wire);
-const int = (no: number, v: number) => [...field(no, 0), ...varint(v)];
-const bytes = (no: number, b: number[] | Uint8Array) => [...field(no, 2), ...varint(b.length), ...b];
-const str = (no: number, s: string) => bytes(no, [...Buffer.from(s)]);
-
-function valueInfo(name: string, elemType: number, dims: Array<number | string>): number[] {
-	const shape = dims.flatMap((d) => bytes(1, typeof d === 'number' ? int(1, d) : str(2, d)));
-	const tensorType = [...int(1, elemType), ...bytes(2, shape)];
-	return [...str(1, name), ...bytes(2, bytes(1, tensorType))];
-}
-
-/** A model with float input `images` [1,3,H,W] whose single output is the constant `values` with shape `dims`. */
-function constantModel(inputDims: Array<number | string>, values: number[], dims: number[], declaredOutput: Array<number | string> = dims): Buffer {
-	const raw = new Uint8Array(new Float32Array(values).buffer);
-	const tensor = [...dims.flatMap((d) => int(1, d)), ...int(2, 1), ...str(8, 'C'), ...bytes(9, raw)];
-	const node = [...str(1, 'C'), ...str(2, 'output0'), ...str(3, 'id'), ...str(4, 'Identity')];
-	const graph = [
-		...bytes(1, node),
-		...str(2, 'g'),
-		...bytes(5, tensor),
-		...bytes(11, valueInfo('images', 1, inputDims)),
-		...bytes(12, valueInfo('output0', 1, declaredOutput)),
-	];
-	const opset = [...str(1, ''), ...int(2, 13)];
-	return Buffer.from([...int(1, 7), ...str(2, 'plate-test'), ...bytes(7, graph), ...bytes(8, opset)]);
-}
-
-function writeModel(name: string, buffer: Buffer): string {
-	mkdirSync(generated, { recursive: true });
-	const path = join(generated, name);
-	writeFileSync(path, buffer);
-	return path;
-}
 
 /** A 200×100 grey PNG: letterboxed into 64×64 at scale 0.32 with 16 px of padding above and below. */
 async function testImage() {

@@ -6,7 +6,7 @@ import type { FoundPlates, PlateDetection, RgbImage } from '../../nodes/PlateDet
 const A = DEFAULT_ALPHABET;
 
 /** The reading of `text`, each character with probability `p` (runner-up `second` when given), padded to 9 slots. */
-function reading(text: string, p = 0.99, second?: Record<number, string>): SlotReading {
+function reading(text: string, p = 0.99, second?: Record<number, string>, region?: string): SlotReading {
 	const probs = new Float32Array(9 * A.length);
 	for (let s = 0; s < 9; s++) {
 		const ch = text[s] ?? '_';
@@ -14,7 +14,8 @@ function reading(text: string, p = 0.99, second?: Record<number, string>): SlotR
 		probs[s * A.length + A.indexOf(ch)] = prob;
 		if (second?.[s]) probs[s * A.length + A.indexOf(second[s])] = 1 - prob;
 	}
-	return decodeSlots(probs, 9, A);
+	const decoded = decodeSlots(probs, 9, A);
+	return region ? { ...decoded, region, regionConfidence: 0.9 } : decoded;
 }
 
 /** A detector that finds what it is told, on the provider it is told. */
@@ -37,6 +38,7 @@ class ScriptedReader implements PlateReader {
 	readonly inputWidth = 16;
 	readonly inputHeight = 8;
 	readonly alphabet = A;
+	readonly regions = ['Germany', 'United Kingdom'];
 	readonly calls: Array<{ count: number; bytes: number; mean: number }> = [];
 	constructor(private readonly answers: SlotReading[][]) {}
 
@@ -124,6 +126,27 @@ describe('the plate pipeline with an injected detector and reader', () => {
 	it('refuses a plate pattern with characters other than A, 9 and ?', () => {
 		expect(() => new Alpr(new ScriptedDetector({ plates: [] }), new ScriptedReader([]), { platePatterns: ['AB-12'] })).toThrow(
 			'Plate pattern "AB-12" may only use A (letter), 9 (digit) and ? (any)',
+		);
+	});
+
+	it('applies plate patterns only to plates the reader places in the chosen regions, and reports each plate\'s region', async () => {
+		const ukAndGerman = [[reading('ABI2CDE', 0.95, { 2: '1' }, 'United Kingdom'), reading('ABI2CDE', 0.95, { 2: '1' }, 'Germany')]];
+		const detector = new ScriptedDetector({ plates: [plateBox, { ...plateBox, score: 0.7 }] });
+		const alpr = new Alpr(detector, new ScriptedReader(ukAndGerman), { platePatterns: ['AA99AAA'], regions: ['united kingdom'], rereadCrops: false });
+		const prediction = await alpr.predict(photo());
+		expect(prediction.plates.map((p) => [p.plateText, p.region, p.regionConfidence])).toEqual([
+			['AB12CDE', 'United Kingdom', 0.9],
+			['ABI2CDE', 'Germany', 0.9],
+		]);
+		expect([alpr.inRegions('United Kingdom'), alpr.inRegions('Germany'), alpr.inRegions(undefined)]).toEqual([true, false, false]);
+		expect(new Alpr(detector, new ScriptedReader([])).inRegions(undefined)).toBe(true);
+	});
+
+	it('refuses a region the reader does not know, and regions with a reader that tells none', () => {
+		expect(() => new Alpr(new ScriptedDetector({ plates: [] }), new ScriptedReader([]), { regions: ['Atlantis'] })).toThrow(/^Unknown region "Atlantis"$/);
+		const noRegions = Object.assign(new ScriptedReader([]), { regions: [] });
+		expect(() => new Alpr(new ScriptedDetector({ plates: [] }), noRegions, { regions: ['Germany'] })).toThrow(
+			"Regions (Germany) need a reader that tells the plate's country, and this OCR model does not",
 		);
 	});
 });

@@ -5,7 +5,7 @@ import { DEFAULT_KEEP_TURNS, type ConversationStore } from './memory';
 import type { ChatMessage } from './types';
 
 /** The n8n credential that holds the connection; named in every error the user can fix there. */
-export const CONVERSATION_STORE_CREDENTIAL = 'Postgres Pgvector (Agentic) API';
+export const CONVERSATION_STORE_CREDENTIAL = 'Postgres';
 export const DEFAULT_CONVERSATION_TABLE = 'agentic_conversation_turns';
 /** A turn larger than this is refused (nothing is written): Postgres keeps a jsonb value up to 255 MB, but every run reads it. */
 export const MAX_TURN_BYTES = 16 * 1024 * 1024;

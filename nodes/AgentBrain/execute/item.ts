@@ -12,7 +12,8 @@ export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resourc
 	const settings = readItemSettings(ctx, itemIndex);
 	const tools = await assembleTools(ctx, settings.builtInTools, itemIndex, resources);
 	const { sessionId, memoryTurns } = settings;
-	const history = sessionId ? await resources.sessions.load(sessionId, memoryTurns) : [];
+	const conversations = sessionId ? await resources.conversations() : undefined;
+	const history = conversations ? await conversations.load(sessionId, memoryTurns) : [];
 	const { apiKey, baseUrl, organization, extraHeaders } = resources.connection;
 	const model = new OpenAiChatModel({
 		apiKey,
@@ -38,7 +39,7 @@ export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resourc
 		signal: ctx.getExecutionCancelSignal?.(),
 		secrets: resources.secrets(),
 	});
-	if (sessionId) await resources.sessions.append(sessionId, result.turn, Math.max(DEFAULT_KEEP_TURNS, memoryTurns));
+	if (conversations) await conversations.append(sessionId, result.turn, Math.max(DEFAULT_KEEP_TURNS, memoryTurns));
 	// As another agent's tool, the result is read by a model: the trace would only cost it tokens.
 	const trace: TraceOutput = !resources.hasToolInput ? 'none' : settings.traceMarkdown ? 'json+markdown' : 'json';
 	return { json: resultToJson(result, trace, sessionId), pairedItem: { item: itemIndex } };

@@ -1,5 +1,6 @@
-// What one execution shares across its items: the model connection, the session files, and the Tavily client and memory store, each opened by the first item that needs it.
-import { NodeConnectionTypes, type IExecuteFunctions } from 'n8n-workflow';
+// What one execution shares across its items: the model connection, the conversation store, and the Tavily client and memory store, each opened by the first item that needs it.
+import { NodeConnectionTypes, type ICredentialDataDecryptedObject, type IExecuteFunctions } from 'n8n-workflow';
+import { AgenticError } from '../../shared/errors';
 import type { HttpTransport } from '../../shared/http';
 import { n8nTransport } from '../../shared/n8nHttp';
 import { toNodeError } from '../../shared/nodeErrors';
@@ -7,12 +8,35 @@ import { openAiConnection, type OpenAiConnection } from '../../shared/openAiComp
 import { TavilyClient } from '../../Tavily/engine/client';
 import { createBackend, type BackendName } from '../../VectorMemory/backends';
 import type { StoreBackend } from '../../VectorMemory/types';
-import { FileConversationStore } from '../engine/memory';
+import { FileConversationStore, type ConversationStore } from '../engine/memory';
+import { DEFAULT_CONVERSATION_TABLE, PostgresConversationStore, type PostgresConversationStoreOptions } from '../engine/postgresConversationStore';
+
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
+/** A pg connection from n8n's own Postgres credential, read as n8n's Postgres nodes read it. */
+export function postgresConnection(credentials: ICredentialDataDecryptedObject): PostgresConversationStoreOptions['connection'] {
+	if (credentials.sshTunnel === true) {
+		throw new AgenticError('invalid_input', 'The Conversation Store cannot connect through the SSH tunnel set in the "Postgres" credential', {
+			description: 'Use a Postgres credential that connects directly (the queue-mode database usually is reachable from every worker).',
+		});
+	}
+	const ssl = text(credentials.ssl) || 'disable';
+	return {
+		host: text(credentials.host) || 'localhost',
+		port: Number(credentials.port) || 5432,
+		database: text(credentials.database) || 'postgres',
+		user: text(credentials.user) || 'postgres',
+		password: typeof credentials.password === 'string' ? credentials.password : '',
+		ssl: credentials.allowUnauthorizedCerts === true ? { rejectUnauthorized: false } : ssl !== 'disable',
+	};
+}
 
 export class ExecutionResources {
 	readonly transport: HttpTransport;
 
-	readonly sessions = new FileConversationStore();
+	private conversationStore?: Promise<ConversationStore & { close?(): Promise<void> }>;
+
+	private conversationSecrets: string[] = [];
 
 	/** False when the node runs as another agent's tool: n8n then gives it no inputs, and it has only its built-in tools. */
 	readonly hasToolInput: boolean;
@@ -44,7 +68,7 @@ export class ExecutionResources {
 
 	/** Every value no output or error may show: the model key and credential headers, Tavily's key, the store's secrets. */
 	secrets(): Array<string | undefined> {
-		return [this.connection.apiKey, this.tavilyKey, ...this.connection.secrets, ...this.storeSecrets];
+		return [this.connection.apiKey, this.tavilyKey, ...this.connection.secrets, ...this.storeSecrets, ...this.conversationSecrets];
 	}
 
 	async tavily(itemIndex: number): Promise<TavilyClient> {
@@ -64,7 +88,20 @@ export class ExecutionResources {
 		return opened.store;
 	}
 
+	/** The Conversation Store the node is set to: files in the user folder, or a Postgres table every worker shares. */
+	async conversations(): Promise<ConversationStore> {
+		this.conversationStore ??= (async () => {
+			if (this.ctx.getNodeParameter('conversationStore', 0, 'files') !== 'postgres') return new FileConversationStore();
+			const credentials = await this.ctx.getCredentials('postgres');
+			this.conversationSecrets = [text(credentials.password)].filter(Boolean);
+			const tableName = String(this.ctx.getNodeParameter('conversationTable', 0, DEFAULT_CONVERSATION_TABLE) ?? '');
+			return new PostgresConversationStore({ connection: postgresConnection(credentials), tableName });
+		})();
+		return this.conversationStore;
+	}
+
 	async close(): Promise<void> {
 		if (this.store) await this.store.then(({ store }) => store.close()).catch(() => undefined);
+		if (this.conversationStore) await this.conversationStore.then((store) => store.close?.()).catch(() => undefined);
 	}
 }

@@ -13,17 +13,19 @@ function round(v: number, digits = 3): number {
 	return Math.round(v * k) / k;
 }
 
-function plateJson(p: PlateResult, watchlist: Watchlist | undefined): IDataObject {
+/** One plate's fields; the watchlist is checked only for plates from the chosen regions (`inRegions`). */
+function plateJson(p: PlateResult, watchlist: Watchlist | undefined, inRegions: (region: string | undefined) => boolean): IDataObject {
 	const out: IDataObject = {
 		plateText: p.plateText,
 		confidence: p.confidence,
 		charConfidences: p.charConfidences,
+		...(p.region !== undefined ? { region: p.region, regionConfidence: p.regionConfidence } : {}),
 		box: { x1: round(p.box.x1, 1), y1: round(p.box.y1, 1), x2: round(p.box.x2, 1), y2: round(p.box.y2, 1) },
 		detectionScore: round(p.detectionScore),
 	};
 	if (p.corners) out.corners = p.corners.map((c) => ({ x: round(c.x, 1), y: round(c.y, 1) }));
 	if (watchlist) {
-		const match = matchWatchlist(p.plateText, watchlist.entries, watchlist.maxDistance);
+		const match = inRegions(p.region) ? matchWatchlist(p.plateText, watchlist.entries, watchlist.maxDistance) : undefined;
 		out.watchlistMatch = match ? { entry: match.entry, distance: match.distance } : null;
 	}
 	return out;
@@ -64,7 +66,7 @@ export async function imageItem(
 		json: {
 			plateText: plates[0]?.plateText ?? null,
 			plateCount: plates.length,
-			plates: plates.map((p) => plateJson(p, watchlist)),
+			plates: plates.map((p) => plateJson(p, watchlist, (region) => alpr.inRegions(region))),
 			width: prediction.width,
 			height: prediction.height,
 			...providerJson(alpr),
@@ -90,7 +92,7 @@ export async function videoItem(alpr: Alpr, frames: AsyncIterable<VideoFrame>, w
 			plateText: tracked[0]?.best.plateText ?? null,
 			plateCount: tracked.length,
 			plates: tracked.map((t) => ({
-				...plateJson(t.best, watchlist),
+				...plateJson(t.best, watchlist, (region) => alpr.inRegions(region)),
 				timestampSeconds: t.timestampSeconds,
 				firstSeenSeconds: t.firstSeenSeconds,
 				lastSeenSeconds: t.lastSeenSeconds,

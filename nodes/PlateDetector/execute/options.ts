@@ -2,7 +2,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { Alpr } from '../vision/alpr';
 import { DEFAULT_FPS, DEFAULT_FRAME_TIMEOUT_SECONDS, DEFAULT_MAX_MEGAPIXELS, DEFAULT_MIN_PLATE_WIDTH } from '../vision/defaults';
-import { DEFAULT_DETECTOR, DEFAULT_OCR, ensureModel } from '../vision/models';
+import { DEFAULT_DETECTOR, ensureModel, ensureReader, type ReaderVersion } from '../vision/models';
 import type { ProviderPreference } from '../vision/sessions';
 import type { FrameOptions } from '../vision/video';
 import type { YoloFormat } from '../vision/yoloFormats';
@@ -19,8 +19,11 @@ export interface NodeOptions {
 	padValue?: number;
 	maxMegapixels?: number;
 	minPlateWidth?: number;
+	ocrConfigPath?: string;
 	ocrModelPath?: string;
 	platePatterns?: string;
+	readerModel?: ReaderVersion;
+	regions?: string;
 }
 
 /** A comma- or newline-separated list, or an array, as trimmed non-empty strings. */
@@ -46,7 +49,10 @@ async function createAlpr(ctx: IExecuteFunctions, options: NodeOptions): Promise
 	// n8n's HTTP helper, so the host's proxy settings apply to the model download.
 	const fetcher = async (url: string) => Buffer.from(await ctx.helpers.httpRequest({ url, encoding: 'arraybuffer', timeout: 120_000 }));
 	const detectorPath = options.detectorModelPath?.trim() || (await ensureModel(DEFAULT_DETECTOR, { fetcher }));
-	const ocrPath = options.ocrModelPath?.trim() || (await ensureModel(DEFAULT_OCR, { fetcher }));
+	const ownReader = options.ocrModelPath?.trim();
+	const reader = ownReader
+		? { modelPath: ownReader, configPath: options.ocrConfigPath?.trim() || undefined }
+		: await ensureReader(options.readerModel ?? 'v2', { fetcher });
 	const provider = options.executionProvider ?? 'auto';
 	return Alpr.create({
 		detector: {
@@ -57,8 +63,9 @@ async function createAlpr(ctx: IExecuteFunctions, options: NodeOptions): Promise
 			minPlateWidth: options.minPlateWidth ?? DEFAULT_MIN_PLATE_WIDTH,
 			padValue: options.padValue,
 		},
-		ocr: { modelPath: ocrPath, provider },
+		ocr: { ...reader, provider },
 		platePatterns: splitList(options.platePatterns),
+		regions: splitList(options.regions),
 		maxPixels: maxPixels(options),
 	});
 }

@@ -1,4 +1,5 @@
 // The whole plate pipeline behind one predict(image): detector, crops, OCR (with test-time re-reads), plate patterns.
+import { AgenticError } from '../../shared/errors';
 import { boxQuad, openImage, rawImage, warpQuad, type ImageSource } from './decode';
 import { PlateDetectorModel, type DetectorOptions } from './detector';
 import { applyPlatePatterns, PlateOcrModel, validatePlatePatterns, type OcrOptions, type SlotReading } from './ocr';
@@ -29,6 +30,10 @@ export interface PlateReader {
 	readonly inputHeight: number;
 	/** Its characters, in the order of the slot probabilities (plate patterns decide among them). */
 	readonly alphabet: string;
+	/** The character that fills unused slots (default '_'). */
+	readonly padChar?: string;
+	/** The countries it can tell a plate is from; empty or absent when it tells none. */
+	readonly regions?: string[];
 	/** Reads `count` crops, each inputHeight×inputWidth×3 RGB bytes laid end to end in `crops`. */
 	read(crops: Uint8Array, count: number): Promise<SlotReading[]>;
 }
@@ -39,6 +44,11 @@ export interface PipelineOptions {
 	cropPadding?: number;
 	/** Plate formats (see applyPlatePatterns); empty means read freely. */
 	platePatterns?: string[];
+	/**
+	 * Countries (the reader's region names) the plate patterns are for: a plate the reader places elsewhere is read
+	 * freely. Empty means the patterns apply to every plate.
+	 */
+	regions?: string[];
 	/**
 	 * Re-read each plate from extra crops (a perspective-rectified one when the detector gives corners,
 	 * a tighter and a looser one) and keep the most confident reading. Default on.
@@ -58,6 +68,9 @@ export interface PlateResult {
 	plateText: string;
 	confidence: number;
 	charConfidences: number[];
+	/** The plate's country, when the reader predicts one. */
+	region?: string;
+	regionConfidence?: number;
 	box: Box;
 	corners?: Point[];
 	detectionScore: number;
@@ -108,9 +121,32 @@ function plausibleCorners(c: Point[] | undefined, box: Box): c is Point[] {
 	return inside && tr.x > tl.x && br.x > bl.x && bl.y > tl.y && br.y > tr.y;
 }
 
+/** The chosen regions, each matched case-insensitively to the reader's own name for it; an unknown one is refused. */
+export function validateRegions(chosen: string[], known: string[]): string[] {
+	const wanted = chosen.map((r) => r.trim()).filter(Boolean);
+	if (wanted.length === 0) return [];
+	if (known.length === 0) {
+		throw new AgenticError('invalid_input', `Regions (${wanted.join(', ')}) need a reader that tells the plate's country, and this OCR model does not`, {
+			field: 'Regions',
+			description: 'Clear "Regions", or use the default reader (cct_xs_v2_global), which predicts the country of each plate.',
+		});
+	}
+	return wanted.map((name) => {
+		const match = known.find((k) => k.toLowerCase() === name.toLowerCase());
+		if (!match) {
+			throw new AgenticError('invalid_input', `Unknown region "${name}"`, {
+				field: 'Regions',
+				description: `Use the reader's region names: ${known.join(', ')}.`,
+			});
+		}
+		return match;
+	});
+}
+
 /** The plate pipeline (fast-alpr's ALPR): a detector finds plates, a reader reads their crops. */
 export class Alpr {
 	private readonly patterns: string[];
+	private readonly regions: string[];
 
 	constructor(
 		readonly detector: PlateFinder,
@@ -118,6 +154,12 @@ export class Alpr {
 		private readonly options: PipelineOptions = {},
 	) {
 		this.patterns = validatePlatePatterns(options.platePatterns ?? []);
+		this.regions = validateRegions(options.regions ?? [], reader.regions ?? []);
+	}
+
+	/** Whether a reading is from one of the chosen regions (every reading is, when none are chosen). */
+	inRegions(region: string | undefined): boolean {
+		return this.regions.length === 0 || (region !== undefined && this.regions.includes(region));
 	}
 
 	/** Loads both ONNX models (sessions are cached per process, so a second Alpr on the same files loads nothing). */
@@ -192,7 +234,8 @@ export class Alpr {
 			const { pixels, ox, oy } = regions[plate];
 			warpQuad(pixels, quad.map((p) => ({ x: p.x - ox, y: p.y - oy })), w, h, batch, slot * size);
 		};
-		const decide = (r: SlotReading) => (this.patterns.length > 0 ? applyPlatePatterns(r, this.patterns, this.reader.alphabet) : r);
+		const decide = (r: SlotReading) =>
+			this.patterns.length > 0 && this.inRegions(r.region) ? applyPlatePatterns(r, this.patterns, this.reader.alphabet, this.reader.padChar) : r;
 
 		const first = new Uint8Array(detections.length * size);
 		detections.forEach((_, i) => warp(i, perPlate[i][0], first, i));
@@ -213,6 +256,7 @@ export class Alpr {
 			plateText: best[i].plateText,
 			confidence: best[i].confidence,
 			charConfidences: best[i].charConfidences,
+			...(best[i].region !== undefined ? { region: best[i].region, regionConfidence: best[i].regionConfidence } : {}),
 			box: det.box,
 			corners: det.corners,
 			detectionScore: det.score,

@@ -1,7 +1,10 @@
-// Drawn outputs: an annotated JPEG (boxes and text as an SVG overlay composited by sharp) and per-plate crops.
+// Drawn outputs: an annotated JPEG (boxes and text as an SVG overlay composited by sharp) and per-plate crops (sharp, or
+// the pure-JS JPEG encoder where sharp cannot load).
 import type { PlateResult } from './alpr';
 import type { ImageSource } from './decode';
-import { sharpImages } from './engines';
+import { AgenticError } from '../../shared/errors';
+import { sharpIfAvailable, sharpImages } from './engines';
+import { encodeJpegJs } from './jsImages';
 
 function escapeXml(text: string): string {
 	return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -9,7 +12,13 @@ function escapeXml(text: string): string {
 
 /** The image with each plate's box (or corner polygon) and reading drawn on it, as JPEG. */
 export async function annotateImage(image: ImageSource, plates: Array<Pick<PlateResult, 'box' | 'corners' | 'plateText'>>): Promise<Buffer> {
-	const sharp = await sharpImages();
+	const sharp = await sharpImages().catch((error: AgenticError) => {
+		throw new AgenticError('invalid_input', `The annotated image needs sharp, which could not load on this system: ${error.message}`, {
+			field: 'Include Annotated Image',
+			description: 'Turn off "Include Annotated Image" (plate crops still work), or reinstall n8n-nodes-agentic so that sharp installs for this platform.',
+			cause: error,
+		});
+	});
 	const { width, height } = image;
 	const stroke = Math.max(2, Math.round(Math.min(width, height) / 300));
 	const font = Math.max(12, Math.round(Math.min(width, height) / 28));
@@ -40,6 +49,7 @@ export async function plateCrop(image: ImageSource, plate: Pick<PlateResult, 'bo
 	const px = (x2 - x1) * padding;
 	const py = (y2 - y1) * padding;
 	const region = await image.region({ x1: x1 - px, y1: y1 - py, x2: x2 + px, y2: y2 + py });
-	const sharp = await sharpImages();
+	const sharp = await sharpIfAvailable();
+	if (!sharp) return encodeJpegJs(region, 90);
 	return sharp(region.data, { raw: { width: region.width, height: region.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }

@@ -1,9 +1,11 @@
-// Image decoding (sharp), letterboxing for detectors, and the crops/warps OCR reads, with typed-array passes only.
+// Image decoding (sharp, or pure-JS codecs where sharp cannot load), letterboxing for detectors, and the crops/warps OCR
+// reads, with typed-array passes only.
 import type SharpModule from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
 import { AgenticError } from '../../shared/errors';
 import { DEFAULT_MAX_PIXELS } from './defaults';
-import { sharpImages } from './engines';
+import { sharpIfAvailable } from './engines';
+import { decodeJs, readImageHeader, resizeRgb } from './jsImages';
 import type { Box, Point, RgbImage } from './types';
 
 
@@ -134,17 +136,32 @@ class EncodedImageSource implements ImageSource {
 	}
 }
 
+/** Letterboxing in JS, where sharp cannot load. */
+function letterboxedJs(image: RgbImage, g: ReturnType<typeof geometry>, width: number, height: number, padValue: number): Letterboxed {
+	const resized = resizeRgb(image, g.newW, g.newH);
+	const data = new Uint8Array(width * height * 3).fill(padValue);
+	const rowBytes = g.newW * 3;
+	for (let y = 0; y < g.newH; y++) {
+		data.set(resized.data.subarray(y * rowBytes, (y + 1) * rowBytes), ((g.padY + y) * width + g.padX) * 3);
+	}
+	return { data, width, height, scale: g.scale, padX: g.padX, padY: g.padY };
+}
+
 class RawImageSource implements ImageSource {
 	readonly width: number;
 	readonly height: number;
-	constructor(private readonly image: RgbImage) {
+	constructor(
+		private readonly image: RgbImage,
+		readonly encoded?: Buffer,
+	) {
 		this.width = image.width;
 		this.height = image.height;
 	}
 
 	async letterbox(width: number, height: number, padValue: number, zoom = 1): Promise<Letterboxed> {
 		const g = geometry(this.width, this.height, width, height, zoom);
-		const sharp = await sharpImages();
+		const sharp = await sharpIfAvailable();
+		if (!sharp) return letterboxedJs(this.image, g, width, height, padValue);
 		return letterboxed(sharp(this.image.data, { raw: { width: this.width, height: this.height, channels: 3 } }), g, width, height, padValue);
 	}
 
@@ -179,7 +196,8 @@ export async function openImage(bytes: Buffer, options: { maxPixels?: number } =
 			description: 'Send a JPEG, PNG or WebP image in the binary property.',
 		});
 	}
-	const sharp = await sharpImages();
+	const sharp = await sharpIfAvailable();
+	if (!sharp) return openWithoutSharp(bytes, maxPixels);
 	let meta: Metadata;
 	try {
 		meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -193,17 +211,44 @@ export async function openImage(bytes: Buffer, options: { maxPixels?: number } =
 	}
 	const width = meta.autoOrient?.width ?? meta.width ?? 0;
 	const height = meta.autoOrient?.height ?? meta.height ?? 0;
-	if (width * height > maxPixels) {
-		throw new AgenticError(
-			'invalid_input',
-			`Image is ${width}×${height} (${((width * height) / 1e6).toFixed(1)} megapixels), over the limit of ${(maxPixels / 1e6).toFixed(1)}`,
-			{
-				field: 'Max Image Megapixels',
-				description: 'Raise "Max Image Megapixels" if the image is genuine, or send a smaller image.',
-			},
-		);
-	}
+	checkPixelLimit(width, height, maxPixels);
 	return new EncodedImageSource(sharp, bytes, width, height, maxPixels);
+}
+
+function checkPixelLimit(width: number, height: number, maxPixels: number): void {
+	if (width * height <= maxPixels) return;
+	throw new AgenticError(
+		'invalid_input',
+		`Image is ${width}×${height} (${((width * height) / 1e6).toFixed(1)} megapixels), over the limit of ${(maxPixels / 1e6).toFixed(1)}`,
+		{
+			field: 'Max Image Megapixels',
+			description: 'Raise "Max Image Megapixels" if the image is genuine, or send a smaller image.',
+		},
+	);
+}
+
+/**
+ * Opens a JPEG or PNG with the pure-JS codecs, where sharp cannot load: the header's size is checked against the pixel
+ * limit before decoding. EXIF orientation is not applied on this path.
+ */
+export async function openWithoutSharp(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS): Promise<ImageSource> {
+	const header = readImageHeader(bytes);
+	if (!header) {
+		throw new AgenticError('invalid_input', 'The data is not a JPEG or PNG image', {
+			description: 'Send a JPEG or PNG image in the binary property (sharp, which reads WebP too, could not load on this system).',
+		});
+	}
+	if (header.format === 'webp') {
+		throw new AgenticError('invalid_input', 'WebP images need sharp, which could not load on this system', {
+			description: 'Send a JPEG or PNG image, or reinstall n8n-nodes-agentic so that sharp installs for this platform.',
+		});
+	}
+	checkPixelLimit(header.width, header.height, maxPixels);
+	try {
+		return new RawImageSource(await decodeJs(bytes, header, maxPixels), bytes);
+	} catch (error) {
+		throw wrapDecodeError(error);
+	}
 }
 
 export function rawImage(image: RgbImage): ImageSource {

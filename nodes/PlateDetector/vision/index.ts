@@ -1,10 +1,11 @@
 // The plate engine's public surface (no n8n): detector + OCR behind Alpr.predict, video, watchlist, default models.
-export { Alpr, type AlprOptions, type PipelineOptions, type PlateFinder, type PlateReader, type PlateResult, type Prediction } from './alpr';
+export { Alpr, validateRegions, type AlprOptions, type PipelineOptions, type PlateFinder, type PlateReader, type PlateResult, type Prediction } from './alpr';
 export { annotateImage, plateCrop } from './annotate';
 export { openImage, rawImage, type ImageSource } from './decode';
 export { DEFAULT_DETECTOR_THRESHOLD, DEFAULT_MAX_PIXELS } from './defaults';
 export { PlateDetectorModel, type DetectorOptions } from './detector';
-export { DEFAULT_DETECTOR, DEFAULT_OCR, defaultModelDir, ensureModel, type BinaryFetcher } from './models';
+export { DEFAULT_DETECTOR, DEFAULT_OCR, OCR_V1, OCR_V2, OCR_V2_CONFIG, READERS, defaultModelDir, ensureModel, ensureReader, type BinaryFetcher, type ReaderVersion } from './models';
+export { readPlateConfig, type PlateConfig } from './plateConfig';
 export { PlateOcrModel, applyPlatePatterns, type OcrOptions } from './ocr';
 export { loadSession, type ProviderPreference } from './sessions';
 export type { Box, FoundPlates, PlateDetection, Point, RgbImage } from './types';

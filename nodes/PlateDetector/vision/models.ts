@@ -21,13 +21,40 @@ export const DEFAULT_DETECTOR: DefaultModel = {
 	provenance: 'szad670401/HyperLPR @ 58ad4ef7 resource/models/onnx/y5fu_320x_sim.onnx (Apache-2.0)',
 };
 
-/** fast-plate-ocr's cct_xs_v1_global (MIT): uint8 [N,64,128,3] RGB in, [N,9,37] out. */
-export const DEFAULT_OCR: DefaultModel = {
+/** fast-plate-ocr's cct_xs_v1_global (MIT): uint8 [N,64,128,3] RGB in, [N,9,37] out; no region output. */
+export const OCR_V1: DefaultModel = {
 	file: 'cct_xs_v1_global.onnx',
 	url: 'https://raw.githubusercontent.com/NateMccomb/TeslaCamViewer/ef7496bb6b021a13bd62ceb0a01d19a131101829/vendor/models/cct_xs_v1_global.onnx',
 	sha256: 'c1ae2ae031b10f8ab7ed6e3cdaf8d9c753477e299dbad3579c8f705a7d882134',
 	provenance: 'byte copy of ankandrew/fast-plate-ocr cct_xs_v1_global in NateMccomb/TeslaCamViewer @ ef7496bb (MIT)',
 };
+
+/** fast-plate-ocr's cct_xs_v2_global (MIT): uint8 [N,64,128,3] RGB in, `plate` [N,10,37] and `region` [N,66] out. */
+export const OCR_V2: DefaultModel = {
+	file: 'cct_xs_v2_global.onnx',
+	url: 'https://github.com/ankandrew/fast-plate-ocr/releases/download/arg-plates/cct_xs_v2_global.onnx',
+	sha256: '8031afb5fdc6b4d80462c9d542f1284ebd2cfddf5dbacd62609848d7e2855f44',
+	provenance: 'ankandrew/fast-plate-ocr release arg-plates, asset cct_xs_v2_global.onnx (MIT)',
+};
+
+/** cct_xs_v2_global's plate config: its alphabet, slots, crop size, pad character and the 66 region names. */
+export const OCR_V2_CONFIG: DefaultModel = {
+	file: 'cct_xs_v2_global_plate_config.yaml',
+	url: 'https://github.com/ankandrew/fast-plate-ocr/releases/download/arg-plates/cct_xs_v2_global_plate_config.yaml',
+	sha256: '0335c74a305173bb6f393efed0fde03cadeaa0b649ed8e19f431016d8232d0a6',
+	provenance: 'ankandrew/fast-plate-ocr release arg-plates, asset cct_xs_v2_global_plate_config.yaml (MIT)',
+};
+
+/** The default reader. */
+export const DEFAULT_OCR = OCR_V2;
+
+/** The readers the node offers: the model file and, where it has one, its plate config. */
+export const READERS = {
+	v2: { model: OCR_V2, config: OCR_V2_CONFIG },
+	v1: { model: OCR_V1, config: undefined },
+} as const satisfies Record<string, { model: DefaultModel; config?: DefaultModel }>;
+
+export type ReaderVersion = keyof typeof READERS;
 
 /** Fetches a URL's bytes; the node passes n8n's HTTP helper so proxy settings apply. */
 export type BinaryFetcher = (url: string) => Promise<Buffer>;
@@ -107,4 +134,11 @@ function downloadFailed(model: DefaultModel, url: string, dir: string, error: un
 		description: `Without internet access, copy ${model.file} into ${dir}, or give a model file path in the node's options.`,
 		cause: error,
 	});
+}
+
+/** The local paths of a default reader's model and config, each downloaded and verified the first time. */
+export async function ensureReader(version: ReaderVersion, options: EnsureOptions = {}): Promise<{ modelPath: string; configPath?: string }> {
+	const { model, config } = READERS[version];
+	const [modelPath, configPath] = await Promise.all([ensureModel(model, options), config ? ensureModel(config, options) : undefined]);
+	return { modelPath, configPath };
 }

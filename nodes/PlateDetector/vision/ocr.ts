@@ -1,5 +1,6 @@
 // The plate reader: fast-plate-ocr style ONNX model (uint8 NHWC crops in, per-slot character probabilities out).
 import { AgenticError } from '../../shared/errors';
+import { readPlateConfig, type PlateConfig } from './plateConfig';
 import { loadSession, tensorShape, type LoadedSession, type ProviderPreference } from './sessions';
 import type { PlateReading } from './types';
 
@@ -8,7 +9,10 @@ export const PAD_CHAR = '_';
 
 export interface OcrOptions {
 	modelPath: string;
+	/** The model's fast-plate-ocr plate config (YAML): alphabet, slots, crop size, pad character and regions come from it. */
+	configPath?: string;
 	provider?: ProviderPreference;
+	/** Without a config: the model's characters (default DEFAULT_ALPHABET). */
 	alphabet?: string;
 }
 
@@ -17,6 +21,25 @@ export interface SlotReading extends PlateReading {
 	/** slots × alphabet probabilities. */
 	probabilities: Float32Array;
 	slots: number;
+	/** The plate's country as the reader predicts it (readers with a region output, such as cct_xs_v2_global). */
+	region?: string;
+	/** The reader's probability for that region, 0..1. */
+	regionConfidence?: number;
+}
+
+const EXPECTED = 'a fast-plate-ocr model with a uint8 [N,H,W,3] input and a [N,slots,alphabet] output';
+
+function modelMismatch(modelPath: string, why: string): AgenticError {
+	return new AgenticError('invalid_input', `The OCR model ${modelPath} ${why}; expected ${EXPECTED}`, {
+		field: 'OCR Model Path',
+		description: 'Give the path of a fast-plate-ocr ONNX model such as cct_xs_v2_global.onnx, and its plate config in "OCR Config Path".',
+	});
+}
+
+/** What the reader takes from its config, or, without one, from the model's shapes and the given alphabet. */
+function readerLayout(options: OcrOptions): Pick<PlateConfig, 'alphabet' | 'padChar' | 'plateRegions'> & Partial<PlateConfig> {
+	if (options.configPath) return readPlateConfig(options.configPath);
+	return { alphabet: options.alphabet ?? DEFAULT_ALPHABET, padChar: PAD_CHAR, plateRegions: [] };
 }
 
 export class PlateOcrModel {
@@ -25,26 +48,34 @@ export class PlateOcrModel {
 		readonly inputHeight: number,
 		readonly inputWidth: number,
 		readonly alphabet: string,
+		readonly padChar: string,
+		/** The countries of the model's region output; empty when it has none. */
+		readonly regions: string[],
+		private readonly plateOutput: string,
+		private readonly regionOutput: string | undefined,
 	) {}
 
 	static async load(options: OcrOptions): Promise<PlateOcrModel> {
-		const expected = 'a fast-plate-ocr model with a uint8 [N,H,W,3] input and a [N,slots,alphabet] output';
-		const loaded = await loadSession(options.modelPath, options.provider ?? 'auto', expected);
+		const layout = readerLayout(options);
+		const loaded = await loadSession(options.modelPath, options.provider ?? 'auto', EXPECTED);
 		const { session } = loaded;
 		const input = session.inputMetadata[0];
 		const shape = tensorShape(input);
-		const output = tensorShape(session.outputMetadata[0]);
-		const alphabet = options.alphabet ?? DEFAULT_ALPHABET;
+		const { alphabet } = layout;
+		const plateOutput = session.outputNames.includes('plate') ? 'plate' : session.outputNames[0];
+		const output = tensorShape(session.outputMetadata[session.outputNames.indexOf(plateOutput)]);
 		const inputOk = input?.isTensor && input.type === 'uint8' && shape.length === 4 && shape[3] === 3 && shape[1] && shape[2];
 		const outputOk = output.length === 3 && (output[2] === undefined || output[2] === alphabet.length);
 		if (!inputOk || !outputOk) {
-			throw new AgenticError(
-				'invalid_input',
-				`The OCR model ${options.modelPath} has input ${JSON.stringify(input?.isTensor ? [input.type, input.shape] : input?.name)} and output [${output.join(',')}]; expected ${expected} with ${alphabet.length} characters`,
-				{ field: 'OCR Model Path', description: 'Give the path of a fast-plate-ocr ONNX model such as cct_xs_v1_global.onnx.' },
-			);
+			const got = JSON.stringify(input?.isTensor ? [input.type, input.shape] : input?.name);
+			throw modelMismatch(options.modelPath, `has input ${got} and output [${output.join(',')}] (${alphabet.length} characters expected)`);
 		}
-		return new PlateOcrModel(loaded, shape[1] as number, shape[2] as number, alphabet);
+		if (layout.imageHeight !== undefined && (shape[1] !== layout.imageHeight || shape[2] !== layout.imageWidth)) {
+			throw modelMismatch(options.modelPath, `takes ${shape[2]}×${shape[1]} crops but its config says ${layout.imageWidth}×${layout.imageHeight}`);
+		}
+		const regionOutput = layout.plateRegions.length > 0 && session.outputNames.includes('region') ? 'region' : undefined;
+		const regions = regionOutput ? layout.plateRegions : [];
+		return new PlateOcrModel(loaded, shape[1] as number, shape[2] as number, alphabet, layout.padChar, regions, plateOutput, regionOutput);
 	}
 
 	get provider() {
@@ -63,20 +94,37 @@ export class PlateOcrModel {
 		const { Tensor } = this.loaded.ort;
 		const tensor = new Tensor('uint8', batch, [count, this.inputHeight, this.inputWidth, 3]);
 		const outputs = await session.run({ [session.inputNames[0]]: tensor });
-		const out = outputs[session.outputNames[0]];
+		const out = outputs[this.plateOutput];
 		const [, slots, chars] = out.dims;
 		const data = out.data as Float32Array;
+		const regionData = this.regionOutput ? (outputs[this.regionOutput].data as Float32Array) : undefined;
 		const readings: SlotReading[] = [];
 		for (let n = 0; n < count; n++) {
 			const probabilities = data.slice(n * slots * chars, (n + 1) * slots * chars);
-			readings.push(decodeSlots(probabilities, slots, this.alphabet));
+			const reading = decodeSlots(probabilities, slots, this.alphabet, undefined, this.padChar);
+			if (regionData) Object.assign(reading, bestRegion(regionData, n, this.regions));
+			readings.push(reading);
 		}
 		return readings;
 	}
 }
 
+/** The most probable region of crop `n`. */
+function bestRegion(data: Float32Array, n: number, regions: string[]): { region: string; regionConfidence: number } {
+	const k = regions.length;
+	let best = 0;
+	for (let r = 1; r < k; r++) if (data[n * k + r] > data[n * k + best]) best = r;
+	return { region: regions[best], regionConfidence: round3(data[n * k + best]) };
+}
+
 /** Greedy per-slot decoding; an optional allowed-set per slot restricts the choice (plate patterns). */
-export function decodeSlots(probabilities: Float32Array, slots: number, alphabet: string, allowed?: Array<string | undefined>): SlotReading {
+export function decodeSlots(
+	probabilities: Float32Array,
+	slots: number,
+	alphabet: string,
+	allowed?: Array<string | undefined>,
+	padChar = PAD_CHAR,
+): SlotReading {
 	const chars = alphabet.length;
 	let text = '';
 	const charConfidences: number[] = [];
@@ -95,7 +143,7 @@ export function decodeSlots(probabilities: Float32Array, slots: number, alphabet
 		}
 		sum += bestP;
 		const ch = alphabet[best];
-		if (ch !== PAD_CHAR) {
+		if (ch !== padChar) {
 			text += ch;
 			charConfidences.push(round3(bestP));
 		}
@@ -115,7 +163,7 @@ const DIGITS = '0123456789';
  * Among patterns as long as the raw reading, the most probable one decides each slot's letter/digit class,
  * which settles O/0, I/1, B/8, S/5 from the model's own probabilities.
  */
-export function applyPlatePatterns(reading: SlotReading, patterns: string[], alphabet = DEFAULT_ALPHABET): SlotReading {
+export function applyPlatePatterns(reading: SlotReading, patterns: string[], alphabet = DEFAULT_ALPHABET, padChar = PAD_CHAR): SlotReading {
 	let best: SlotReading | undefined;
 	let bestScore = -Infinity;
 	for (const raw of patterns) {
@@ -124,15 +172,15 @@ export function applyPlatePatterns(reading: SlotReading, patterns: string[], alp
 		const allowed: string[] = [];
 		for (let s = 0; s < reading.slots; s++) {
 			const p = pattern[s];
-			allowed.push(p === undefined ? PAD_CHAR : p === 'A' ? LETTERS : p === '9' ? DIGITS : LETTERS + DIGITS);
+			allowed.push(p === undefined ? padChar : p === 'A' ? LETTERS : p === '9' ? DIGITS : LETTERS + DIGITS);
 		}
-		const candidate = decodeSlots(reading.probabilities, reading.slots, alphabet, allowed);
+		const candidate = decodeSlots(reading.probabilities, reading.slots, alphabet, allowed, padChar);
 		if (candidate.confidence > bestScore) {
 			bestScore = candidate.confidence;
 			best = candidate;
 		}
 	}
-	return best ?? reading;
+	return best ? { ...best, region: reading.region, regionConfidence: reading.regionConfidence } : reading;
 }
 
 /** Checks a pattern list, so a typo is reported instead of silently never matching. */

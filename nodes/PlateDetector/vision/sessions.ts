@@ -1,12 +1,16 @@
-// ONNX Runtime sessions: created once per model file + provider per process, GPU tried first when asked, CPU fallback.
-import { existsSync, statSync } from 'node:fs';
+// ONNX Runtime sessions: created once per model file + provider per process, GPU tried first when asked, CPU fallback,
+// and onnxruntime-web's WebAssembly build where onnxruntime-node cannot load (or when asked for).
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import { AgenticError } from '../../shared/errors';
-import { onnxRuntime } from './engines';
+import { onnxRuntime, onnxRuntimeWeb, whyNotLoaded } from './engines';
 import type { ExecutionProviderName } from './types';
 
-/** 'auto' tries CUDA and falls back to CPU; 'cuda'/'tensorrt' do the same but say so when they could not run. */
+/**
+ * 'auto' tries CUDA and falls back to CPU; 'cuda'/'tensorrt' do the same but say so when they could not run; 'wasm' runs on
+ * onnxruntime-web, as every preference does where onnxruntime-node cannot load.
+ */
 export type ProviderPreference = 'auto' | ExecutionProviderName;
 
 export interface LoadedSession {
@@ -43,9 +47,9 @@ function sessionOptions(providers: ExecutionProviderName[]): Ort.InferenceSessio
 	};
 }
 
-function modelFileError(path: string, expected: string, cause?: unknown): AgenticError {
+function modelFileError(path: string, expected: string, cause?: unknown, runtime = ''): AgenticError {
 	const why = cause instanceof Error ? `: ${cause.message.split('\n')[0]}` : '';
-	return new AgenticError('invalid_input', `Could not load the model file ${path}${why}`, {
+	return new AgenticError('invalid_input', `Could not load the model file ${path}${runtime}${why}`, {
 		field: expected,
 		description: `Give the path of an ONNX model file (${expected}).`,
 		cause,
@@ -82,21 +86,40 @@ export function loadSession(modelPath: string, preference: ProviderPreference, e
 	return pending;
 }
 
-/** onnxruntime-node loads GPU providers only from its own folder; without the library there, trying is pointless. */
+/** The CUDA and cuDNN major versions onnxruntime-node 1.30's GPU libraries (NuGet Microsoft.ML.OnnxRuntime.Gpu.Linux) need. */
+const GPU_NEEDS = 'CUDA 12.x and cuDNN 9.x on the library path, NVIDIA driver 525 or later';
+
+/** The one step that fetches onnxruntime-node's GPU libraries, which n8n's install (without scripts) never runs. */
+export function gpuInstallStep(runtimeDir: string): string {
+	return `run "ONNXRUNTIME_NODE_INSTALL=cuda12 node script/install.js" in ${runtimeDir}, then restart n8n (needs ${GPU_NEEDS})`;
+}
+
+/**
+ * onnxruntime-node loads GPU providers only from its own folder, and ships them for Linux x64 only; without the library
+ * there, trying is pointless, and the note says how to get it.
+ */
 function missingProviderLibrary(provider: ExecutionProviderName): string | undefined {
-	let dir: string;
+	if (process.platform !== 'linux' || process.arch !== 'x64') return `onnxruntime-node has no ${provider} build for ${process.platform}-${process.arch}`;
+	let root: string;
 	try {
-		dir = join(dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+		root = dirname(require.resolve('onnxruntime-node/package.json'));
 	} catch {
 		return undefined;
 	}
-	const file = process.platform === 'win32' ? `onnxruntime_providers_${provider}.dll` : `libonnxruntime_providers_${provider}.so`;
-	if (process.platform !== 'linux' && process.platform !== 'win32') return `${provider} is not available on ${process.platform}`;
-	return existsSync(join(dir, file)) ? undefined : `onnxruntime-node has no ${file} (its GPU libraries were not installed)`;
+	const file = `libonnxruntime_providers_${provider}.so`;
+	if (existsSync(join(root, 'bin', 'napi-v6', 'linux', 'x64', file))) return undefined;
+	return `onnxruntime-node has no ${file} (n8n installs packages without their install scripts, so its GPU libraries were not fetched); to enable it, ${gpuInstallStep(root)}`;
 }
 
 async function createSession(modelPath: string, preference: ProviderPreference, expected: string): Promise<LoadedSession> {
-	const ort = await onnxRuntime();
+	if (preference === 'wasm') return createWasmSession(modelPath, expected, 'the WebAssembly runtime was chosen as Execution Provider');
+	let ort: typeof Ort;
+	try {
+		ort = await onnxRuntime();
+	} catch (error) {
+		const gpu = preference === 'cuda' || preference === 'tensorrt' ? `${preference} unavailable (it needs onnxruntime-node); ` : '';
+		return createWasmSession(modelPath, expected, `${gpu}onnxruntime-node could not load on this system (${whyNotLoaded(error)}): using the WebAssembly runtime`);
+	}
 	let fallbackReason: string | undefined;
 	for (const providers of gpuChain(preference)) {
 		const missing = missingProviderLibrary(providers[0]);
@@ -109,7 +132,7 @@ async function createSession(modelPath: string, preference: ProviderPreference, 
 			sessionsCreated++;
 			return { session, ort, provider: providers[0], modelPath };
 		} catch (error) {
-			fallbackReason = `${providers[0]} unavailable: ${(error as Error).message.split('\n')[0]}`;
+			fallbackReason = `${providers[0]} unavailable: ${(error as Error).message.split('\n')[0]} (it needs ${GPU_NEEDS})`;
 		}
 	}
 	try {
@@ -118,6 +141,24 @@ async function createSession(modelPath: string, preference: ProviderPreference, 
 		return { session, ort, provider: 'cpu', fallbackReason: preference === 'cpu' ? undefined : fallbackReason, modelPath };
 	} catch (error) {
 		throw modelFileError(modelPath, expected, error);
+	}
+}
+
+/** A session on onnxruntime-web's WebAssembly build; `why` becomes the provider note. */
+async function createWasmSession(modelPath: string, expected: string, why: string): Promise<LoadedSession> {
+	const ort = await onnxRuntimeWeb();
+	try {
+		// onnxruntime-web takes the model's bytes (a path would be fetched as a URL).
+		const session = await ort.InferenceSession.create(readFileSync(modelPath), {
+			executionProviders: ['wasm'],
+			graphOptimizationLevel: 'all',
+			logSeverityLevel: 3,
+		});
+		sessionsCreated++;
+		return { session, ort, provider: 'wasm', fallbackReason: why, modelPath };
+	} catch (error) {
+		// Which runtime refused the file, and why that one ran, help tell a bad file from a broken install.
+		throw modelFileError(modelPath, expected, error, ` on the WebAssembly runtime (${why})`);
 	}
 }
 

@@ -46,4 +46,5 @@ export interface PlateReading {
 	charConfidences: number[];
 }
 
-export type ExecutionProviderName = 'cpu' | 'cuda' | 'tensorrt';
+/** Where the models run: onnxruntime-node's CPU, CUDA or TensorRT provider, or onnxruntime-web's WebAssembly build. */
+export type ExecutionProviderName = 'cpu' | 'cuda' | 'tensorrt' | 'wasm';

@@ -146,7 +146,7 @@ export const embeddingFields: INodeProperties[] = [
 		name: 'model',
 		type: 'string',
 		default: 'text-embedding-3-small',
-		description: 'Embedding model served by the OpenAI-compatible API, used when no Embeddings sub-node is connected. A namespace must always use the same model.',
+		description: 'Embedding model served by the OpenAI-Compatible API, used when no Embeddings sub-node is connected. A namespace must always use the same model.',
 		displayOptions: forOperations('insert', 'query'),
 	},
 	{

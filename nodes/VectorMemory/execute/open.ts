@@ -18,7 +18,7 @@ async function embeddingsCredential(ctx: IExecuteFunctions | ISupplyDataFunction
 		return await ctx.getCredentials('openAiCompatibleAgenticApi');
 	} catch {
 		throw new NodeOperationError(ctx.getNode(), 'No embeddings: connect an Embeddings sub-node or choose an OpenAI-compatible credential', {
-			description: 'Connect any Embeddings sub-node (OpenAI, Ollama, Cohere…) to the Embedding input, or choose an OpenAI-compatible API credential.',
+			description: 'Connect any Embeddings sub-node (OpenAI, Ollama, Cohere…) to the Embedding input, or choose an OpenAI-Compatible API credential.',
 		});
 	}
 }
