@@ -4,6 +4,7 @@ import { errorItem, toNodeError } from '../shared/nodeErrors';
 import { agentBrainCredentials, agentBrainProperties } from './description';
 import { runItem } from './execute/item';
 import { ExecutionResources } from './execute/resources';
+import { embeddingInput } from '../VectorMemory/descriptions/VectorMemoryDescription';
 
 export class AgentBrain implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,6 +20,8 @@ export class AgentBrain implements INodeType {
 		inputs: [
 			NodeConnectionTypes.Main,
 			{ type: NodeConnectionTypes.AiTool, displayName: 'Tool', required: false },
+			// For the memory tools: an Embeddings sub-node embeds instead of the credential's API when connected.
+			embeddingInput,
 		],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: agentBrainCredentials,

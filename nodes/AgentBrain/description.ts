@@ -7,6 +7,7 @@ import { DEFAULT_MAX_ITERATIONS, DEFAULT_MEMORY_TURNS, DEFAULT_TIMEOUT_SECONDS }
 
 export const BUILT_IN_TOOLS = {
 	currentDateTime: 'currentDateTime',
+	deepResearch: 'deepResearch',
 	webSearch: 'webSearch',
 	webExtract: 'webExtract',
 	recallMemory: 'recallMemory',
@@ -89,6 +90,11 @@ export const agentBrainProperties: INodeProperties[] = [
 				name: 'Current Date and Time',
 				value: BUILT_IN_TOOLS.currentDateTime,
 				description: 'Lets the model know today\'s date and the time in any time zone',
+			},
+			{
+				name: 'Deep Research (Tavily)',
+				value: BUILT_IN_TOOLS.deepResearch,
+				description: 'Lets the model have Tavily research a question and return a cited report (30 s to a few minutes). Needs a Tavily credential.',
 			},
 			{
 				name: 'Read Web Pages (Tavily)',
@@ -244,7 +250,7 @@ export const agentBrainCredentials: INodeCredentialDescription[] = [
 	{
 		name: 'tavilyAgenticApi',
 		required: true,
-		displayOptions: { show: { builtInTools: [BUILT_IN_TOOLS.webSearch, BUILT_IN_TOOLS.webExtract] } },
+		displayOptions: { show: { builtInTools: [BUILT_IN_TOOLS.webSearch, BUILT_IN_TOOLS.webExtract, BUILT_IN_TOOLS.deepResearch] } },
 	},
 	...backendCredentialDescriptions({ builtInTools: MEMORY_TOOLS }),
 	// n8n's own Postgres credential, the one its Postgres nodes and Postgres Chat Memory use.

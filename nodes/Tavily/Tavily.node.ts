@@ -1,4 +1,4 @@
-// The Tavily node: declares Search, Extract, Crawl and Map, runs the chosen one per item through TavilyClient, maps results to items.
+// The Tavily node: declares Search, Extract, Crawl, Map and Research, runs the chosen one per item through TavilyClient, maps results to items.
 import {
 	NodeConnectionTypes,
 	NodeOperationError,
@@ -16,19 +16,22 @@ import { crawlFields } from './descriptions/CrawlDescription';
 import { extractFields } from './descriptions/ExtractDescription';
 import { mapFields } from './descriptions/MapDescription';
 import { outputField } from './descriptions/OutputDescription';
+import { researchFields } from './descriptions/ResearchDescription';
 import { searchFields } from './descriptions/SearchDescription';
 import { crawl } from './operations/crawl';
 import { extract } from './operations/extract';
 import { map } from './operations/map';
+import { research } from './operations/research';
 import { search } from './operations/search';
 
-type Operation = 'search' | 'extract' | 'crawl' | 'map';
+type Operation = 'search' | 'extract' | 'crawl' | 'map' | 'research';
 
 const operations: Record<Operation, (this: IExecuteFunctions, client: TavilyClient, itemIndex: number) => Promise<TavilyResponse>> = {
 	search,
 	extract,
 	crawl,
 	map,
+	research,
 };
 
 export class Tavily implements INodeType {
@@ -40,7 +43,7 @@ export class Tavily implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
 		description:
-			'Search the web and read web pages with Tavily. Search finds current information and sources for a question; Extract returns the content of given URLs; Crawl follows links from a start URL and returns page content; Map lists the URLs of a site.',
+			'Search the web and read web pages with Tavily. Search finds current information and sources for a question; Extract returns the content of given URLs; Crawl follows links from a start URL and returns page content; Map lists the URLs of a site; Research writes a cited report on a question.',
 		defaults: { name: 'Tavily' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -55,10 +58,10 @@ export class Tavily implements INodeType {
 				default: 'search',
 				options: [
 					{
-						name: 'Search',
-						value: 'search',
-						action: 'Search the web',
-						description: 'Find up-to-date pages that answer a question, with snippets and optionally a written answer',
+						name: 'Crawl',
+						value: 'crawl',
+						action: 'Crawl a website',
+						description: 'Follow links from a start URL and return the content of each page reached',
 					},
 					{
 						name: 'Extract',
@@ -67,16 +70,22 @@ export class Tavily implements INodeType {
 						description: 'Read the content of up to 20 known URLs',
 					},
 					{
-						name: 'Crawl',
-						value: 'crawl',
-						action: 'Crawl a website',
-						description: 'Follow links from a start URL and return the content of each page reached',
-					},
-					{
 						name: 'Map',
 						value: 'map',
 						action: 'Map a website',
 						description: 'List the URLs of a site reachable from a start URL, without their content',
+					},
+					{
+						name: 'Research',
+						value: 'research',
+						action: 'Research a question in depth',
+						description: 'Have Tavily search, read and write a report on a question, citing its sources (30 s to a few minutes)',
+					},
+					{
+						name: 'Search',
+						value: 'search',
+						action: 'Search the web',
+						description: 'Find up-to-date pages that answer a question, with snippets and optionally a written answer',
 					},
 				],
 			},
@@ -84,6 +93,7 @@ export class Tavily implements INodeType {
 			...extractFields,
 			...crawlFields,
 			...mapFields,
+			...researchFields,
 			outputField,
 		],
 	};

@@ -6,6 +6,7 @@ import type {
 	INodeCredentialDescription,
 	INodeProperties,
 	INodePropertyOptions,
+	ISupplyDataFunctions,
 } from 'n8n-workflow';
 import { AgenticError } from '../shared/errors';
 import { credentialText, type BackendDefinition } from './backends/backend';
@@ -70,7 +71,7 @@ export function backendSecrets(credentials: ICredentialDataDecryptedObject | und
 }
 
 /** Opens the chosen backend's store from the node's parameters and the backend's credential. */
-export async function createBackend(ctx: IExecuteFunctions, backend: BackendName): Promise<{ store: StoreBackend; secrets: string[] }> {
+export async function createBackend(ctx: IExecuteFunctions | ISupplyDataFunctions, backend: BackendName): Promise<{ store: StoreBackend; secrets: string[] }> {
 	const row = BACKENDS[backend] as BackendDefinition | undefined;
 	if (!row) throw new AgenticError('invalid_input', `Unknown Vector Memory backend "${String(backend)}"`, { field: 'backend' });
 	const credentials = row.credential ? await ctx.getCredentials(row.credential) : {};

@@ -3,9 +3,64 @@ import { AgenticError } from '../shared/errors';
 import { fetchTransport, requestWithRetry, type HttpTransport, type RetryOptions } from '../shared/http';
 import { OPENAI_CREDENTIAL_NAME, openAiCompatibleEndpoint } from '../shared/openAiCompatible';
 
-/** Anything that turns texts into vectors, in order (the node uses the HTTP client; tests may pass their own). */
+/** Anything that turns texts into vectors, in order (the node uses the HTTP client or an Embeddings sub-node; tests may pass their own). */
 export interface Embedder {
 	embed(texts: string[]): Promise<number[][]>;
+	/** A question's vector, where the model embeds questions differently from documents. Without it, embed([text]). */
+	embedQuery?(text: string): Promise<number[]>;
+	/** Where the vectors come from, as errors name it (e.g. 'the Embeddings sub-node "Embeddings Ollama"'). */
+	readonly source?: string;
+}
+
+/** What n8n's Embeddings sub-nodes supply: LangChain's Embeddings interface, used by its two methods alone. */
+export interface EmbeddingsModel {
+	embedDocuments(texts: string[]): Promise<unknown>;
+	embedQuery(text: string): Promise<unknown>;
+}
+
+export function isEmbeddingsModel(value: unknown): value is EmbeddingsModel {
+	const model = value as Partial<EmbeddingsModel> | null | undefined;
+	return typeof model?.embedDocuments === 'function' && typeof model.embedQuery === 'function';
+}
+
+/** Embeds through an Embeddings sub-node; what it returns is checked as any embedder's vectors are. */
+export class EmbeddingsModelEmbedder implements Embedder {
+	constructor(
+		private readonly model: EmbeddingsModel,
+		readonly source: string,
+	) {}
+
+	async embed(texts: string[]): Promise<number[][]> {
+		return checkVectors(await this.model.embedDocuments(texts), texts.length, this.source);
+	}
+
+	async embedQuery(text: string): Promise<number[]> {
+		return checkVectors([await this.model.embedQuery(text)], 1, this.source)[0];
+	}
+}
+
+function badVectors(source: string, why: string): AgenticError {
+	return new AgenticError('invalid_input', `${capitalise(source)} returned unusable embeddings: ${why}`, {
+		field: 'embedding',
+		description: `Nothing was written. Check ${source}: its model must return one list of numbers of one fixed size per text.`,
+	});
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** One vector per text, all of one size, every value a finite number: else an error naming the source, before anything is stored. */
+export function checkVectors(vectors: unknown, count: number, source = 'the embeddings API'): number[][] {
+	if (!Array.isArray(vectors) || vectors.length !== count) {
+		throw badVectors(source, `expected ${count} vectors, got ${Array.isArray(vectors) ? vectors.length : typeof vectors}`);
+	}
+	const size = Array.isArray(vectors[0]) ? vectors[0].length : 0;
+	vectors.forEach((vector: unknown, index) => {
+		if (!Array.isArray(vector) || vector.length === 0) throw badVectors(source, `vector ${index + 1} is not a list of numbers`);
+		if (vector.length !== size) throw badVectors(source, `vectors of varying size (${size} and ${vector.length} dimensions)`);
+		const bad = vector.findIndex((value) => typeof value !== 'number' || !Number.isFinite(value));
+		if (bad >= 0) throw badVectors(source, `vector ${index + 1} holds ${String(vector[bad])} at position ${bad + 1}, not a finite number`);
+	});
+	return vectors as number[][];
 }
 
 export interface OpenAiEmbedderOptions {
@@ -25,7 +80,11 @@ export interface OpenAiEmbedderOptions {
 }
 
 export class OpenAiEmbedder implements Embedder {
-	constructor(private readonly options: OpenAiEmbedderOptions) {}
+	readonly source: string;
+
+	constructor(private readonly options: OpenAiEmbedderOptions) {
+		this.source = `the embedding model "${options.model}"`;
+	}
 
 	async embed(texts: string[]): Promise<number[][]> {
 		const batchSize = Math.max(1, this.options.batchSize ?? 256);

@@ -2,7 +2,7 @@
 import { AgenticError } from '../shared/errors';
 import { chunkText, type ChunkOptions } from './chunking';
 import { DEFAULT_CHUNKING, DEFAULT_TOP_K, MAX_TOP_K } from './defaults';
-import type { Embedder } from './embeddings';
+import { checkVectors, type Embedder } from './embeddings';
 import { dimensionMismatch } from './errors';
 import { validateFilter } from './filter';
 import { contentIdFor } from './stores/ids';
@@ -91,7 +91,7 @@ export class VectorMemory {
 		const byId = new Map(pending.map((record) => [record.id, record]));
 		const unique = [...byId.values()];
 		if (unique.length === 0) return { ids: [], chunks: 0, skippedEmpty };
-		const vectors = await this.embedder.embed(unique.map((r) => r.text));
+		const vectors = checkVectors(await this.embedder.embed(unique.map((r) => r.text)), unique.length, this.embedder.source);
 		await this.checkDimensions(namespace, vectors[0].length);
 		await this.store.insert(
 			namespace,
@@ -129,12 +129,18 @@ export class VectorMemory {
 		if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) {
 			throw new AgenticError('invalid_input', `Top K must be a whole number from 1 to ${MAX_TOP_K}, got ${topK}`, { field: 'topK' });
 		}
-		const [vector] = await this.embedder.embed([text]);
-		return this.search(namespace, vector, { topK, minScore: options.minScore, filter });
+		return this.search(namespace, await this.embedQuery(text), { topK, minScore: options.minScore, filter });
+	}
+
+	/** A question's vector, checked like stored ones. */
+	async embedQuery(text: string): Promise<number[]> {
+		const vectors = this.embedder.embedQuery ? [await this.embedder.embedQuery(text)] : await this.embedder.embed([text]);
+		return checkVectors(vectors, 1, this.embedder.source)[0];
 	}
 
 	/** Search by a vector already at hand, embedded elsewhere. */
 	async search(namespace: string, vector: number[], options: { topK: number; minScore?: number; filter?: MetadataFilter }): Promise<SearchHit[]> {
+		checkNamespace(namespace);
 		await this.checkDimensions(namespace, vector.length);
 		const hits = await this.store.search(namespace, { vector, topK: options.topK, filter: options.filter });
 		const minScore = options.minScore;
@@ -164,6 +170,6 @@ export class VectorMemory {
 
 	private async checkDimensions(namespace: string, dims: number) {
 		const { dimensions } = await this.store.stats(namespace);
-		if (dimensions !== null && dimensions !== dims) throw dimensionMismatch(dims, dimensions, `namespace "${namespace}"`);
+		if (dimensions !== null && dimensions !== dims) throw dimensionMismatch(dims, dimensions, `namespace "${namespace}"`, 'another namespace', this.embedder.source);
 	}
 }

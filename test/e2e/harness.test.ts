@@ -46,8 +46,8 @@ function declaredTypes(): { nodes: Array<{ name: string; usableAsTool: boolean }
 
 test('n8n lists every node and credential package.json declares under the package prefix, with a tool variant for nodes usable as tools', async () => {
 	const declared = declaredTypes();
-	// The package ships four nodes and six credentials: a list that shrank would make this test check less.
-	expect([declared.nodes.length, declared.credentials.length]).toEqual([4, 6]);
+	// The package ships five nodes and six credentials: a list that shrank would make this test check less.
+	expect([declared.nodes.length, declared.credentials.length]).toEqual([5, 6]);
 	const expectedNodes = declared.nodes.flatMap(({ name, usableAsTool }) => [`${PACKAGE_NAME}.${name}`, ...(usableAsTool ? [`${PACKAGE_NAME}.${name}Tool`] : [])]);
 
 	const nodeTypes = (await (await n8n.request('GET', '/types/nodes.json')).json()) as Array<{ name: string }>;

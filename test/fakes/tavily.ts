@@ -1,5 +1,5 @@
 // A local stand-in for api.tavily.com (which tests cannot reach), following Tavily's published REST API:
-// POST /search, /extract, /crawl, /map and GET /usage, Bearer-key auth, and errors shaped {"detail":{"error":"..."}}.
+// POST /search, /extract, /crawl, /map, /research, GET /research/{request_id} and GET /usage, Bearer-key auth, and errors shaped {"detail":{"error":"..."}}.
 // Answers are derived deterministically from each request, so tests can assert exact values.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +27,33 @@ export interface FakeTavily {
 export interface FakeTavilyOptions {
 	/** The only key accepted; default 'tvly-test-key'. */
 	apiKey?: string;
+	/** Status polls a research task answers "in_progress" (HTTP 202) before it is done, or that number by input; default 2. */
+	researchPolls?: number | ((input: string) => number);
+	/** The reason a research task with this input fails (status "failed"), or undefined for one that completes. */
+	researchFailure?: (input: string) => string | undefined;
+}
+
+const RESEARCH_MODELS = ['mini', 'pro', 'auto'];
+const CITATION_FORMATS = ['numbered', 'mla', 'apa', 'chicago'];
+
+interface ResearchTask {
+	body: any;
+	createdAt: string;
+	pollsLeft: number;
+}
+
+/** The cited sources of a research task, and its report: markdown citing them in the chosen format, or an object of the schema. */
+function researchResult(task: ResearchTask) {
+	const topic = slug(task.body.input);
+	const sources = [1, 2, 3].map((n) => ({ title: `Source ${n} on ${task.body.input}`, url: `https://example.com/research/${topic}/${n}`, favicon: 'https://example.com/favicon.ico' }));
+	const format = task.body.citation_format ?? 'numbered';
+	const cite = (n: number) => (format === 'numbered' ? `[${n}]` : `(${format.toUpperCase()}: Source ${n})`);
+	const schema = task.body.output_schema;
+	const content =
+		schema && typeof schema === 'object'
+			? Object.fromEntries(Object.keys(schema.properties ?? {}).map((key) => [key, `${key} of ${task.body.input}`]))
+			: `# ${task.body.input}\n\nFindings from three sources ${cite(1)} ${cite(2)} ${cite(3)}.\n\n## Sources\n${sources.map((s, i) => `${i + 1}. ${s.url}`).join('\n')}`;
+	return { content, sources };
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -126,6 +153,34 @@ export async function startFakeTavily(options: FakeTavilyOptions = {}): Promise<
 	let requestCounter = 0;
 	let creditsUsed = 0;
 
+	const tasks = new Map<string, ResearchTask>();
+	const createResearch = (body: any, counter: number): Answer => {
+		const input = typeof body.input === 'string' ? body.input.trim() : '';
+		if (input === '') return error(400, 'input is required.');
+		const model = body.model ?? 'auto';
+		if (!RESEARCH_MODELS.includes(model)) return error(400, `model must be one of ${RESEARCH_MODELS.join(', ')}.`);
+		if (body.citation_format !== undefined && !CITATION_FORMATS.includes(body.citation_format)) return error(400, `citation_format must be one of ${CITATION_FORMATS.join(', ')}.`);
+		if (body.output_schema !== undefined && (typeof body.output_schema !== 'object' || body.output_schema === null || Array.isArray(body.output_schema))) {
+			return error(400, 'output_schema must be a JSON Schema object.');
+		}
+		const requestId = `123e4567-e89b-12d3-a456-${String(counter).padStart(12, '0')}`;
+		const createdAt = new Date().toISOString();
+		tasks.set(requestId, { body: { ...body, input, model }, createdAt, pollsLeft: typeof options.researchPolls === 'function' ? options.researchPolls(input) : (options.researchPolls ?? 2) });
+		creditsUsed += model === 'pro' ? 15 : 4;
+		return { status: 201, body: { request_id: requestId, created_at: createdAt, status: 'pending', input, model, response_time: 0.02 } };
+	};
+	const researchStatus = (requestId: string): Answer => {
+		const task = tasks.get(requestId);
+		if (!task) return error(404, 'Research task not found.');
+		if (task.pollsLeft > 0) {
+			task.pollsLeft -= 1;
+			return { status: 202, body: { request_id: requestId, status: 'in_progress', response_time: 0.01 } };
+		}
+		const reason = options.researchFailure?.(task.body.input);
+		if (reason) return { status: 200, body: { request_id: requestId, created_at: task.createdAt, status: 'failed', error: reason, response_time: 0.01 } };
+		return { status: 200, body: { request_id: requestId, created_at: task.createdAt, status: 'completed', ...researchResult(task), response_time: 42.5 } };
+	};
+
 	const usage = (body: any, credits: number) => {
 		creditsUsed += credits;
 		return body.include_usage === true ? { usage: { credits } } : {};
@@ -134,9 +189,10 @@ export async function startFakeTavily(options: FakeTavilyOptions = {}): Promise<
 	const answer = (method: string, path: string, headers: Record<string, string>, body: any): Answer => {
 		const failure = failures.shift();
 		if (failure) return { ...error(failure.status), headers: failure.headers };
-		const routes: Record<string, string> = { '/search': 'POST', '/extract': 'POST', '/crawl': 'POST', '/map': 'POST', '/usage': 'GET' };
-		if (!routes[path]) return error(404, 'Not Found');
-		if (routes[path] !== method) return error(405, 'Method Not Allowed');
+		const routes: Record<string, string> = { '/search': 'POST', '/extract': 'POST', '/crawl': 'POST', '/map': 'POST', '/research': 'POST', '/usage': 'GET' };
+		const route = /^\/research\/[^/]+$/.test(path) ? 'GET' : routes[path];
+		if (!route) return error(404, 'Not Found');
+		if (route !== method) return error(405, 'Method Not Allowed');
 		const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
 		const key = bearer ?? (typeof body?.api_key === 'string' ? body.api_key : undefined);
 		if (key !== apiKey) return error(401);
@@ -149,9 +205,11 @@ export async function startFakeTavily(options: FakeTavilyOptions = {}): Promise<
 				},
 			};
 		}
+		if (method === 'GET') return researchStatus(path.split('/').pop()!);
 		if (body === null || typeof body !== 'object' || Array.isArray(body)) return error(400, 'Request body must be a JSON object.');
 		requestCounter += 1;
 		const requestId = `fake-${String(requestCounter).padStart(6, '0')}`;
+		if (path === '/research') return createResearch(body, requestCounter);
 		if (path === '/search') {
 			const query = typeof body.query === 'string' ? body.query.trim() : '';
 			if (query === '') return error(400, 'Query is missing.');

@@ -102,7 +102,7 @@ describe('Vector Memory node', () => {
 	it('refuses embeddings of another size than the namespace holds, naming both sizes and the Dimensions option', async () => {
 		await run({ backend: 'embedded', operation: 'insert', namespace: 'dims' }, docs.slice(0, 1));
 		const error = await run({ backend: 'embedded', operation: 'query', namespace: 'dims', query: 'cat', dimensions: 8 }).catch((e) => e);
-		expect(error.message).toBe('Dimension mismatch: the embeddings have 8 dimensions but namespace "dims" holds vectors of 16 dimensions');
+		expect(error.message).toBe('Dimension mismatch: the embeddings from the embedding model "text-embedding-3-small" have 8 dimensions but namespace "dims" holds vectors of 16 dimensions');
 		expect(error.description).toMatch(/Dimensions option/);
 	});
 });

@@ -1,9 +1,11 @@
 // The tools one item's run gets: the built-ins the user turned on (web, date and time, memory), then the tool sub-nodes on the Tool input.
 import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 import { OpenAiEmbedder } from '../../VectorMemory/embeddings';
+import { embeddingInputEmbedder } from '../../VectorMemory/execute/embeddingInput';
 import { VectorMemory, checkNamespace } from '../../VectorMemory/memory';
 import { BUILT_IN_TOOLS, MEMORY_TOOLS } from '../description';
 import { recallTool, rememberTool } from '../engine/memoryTools';
+import { deepResearchTool } from '../engine/researchTool';
 import { dateTimeTool, flattenTools, fromInvokableTool, webExtractTool, webSearchTool } from '../engine/tools';
 import type { AgentTool } from '../engine/types';
 import type { ExecutionResources } from './resources';
@@ -11,9 +13,10 @@ import type { ExecutionResources } from './resources';
 async function webTools(builtIns: string[], itemIndex: number, resources: ExecutionResources): Promise<AgentTool[]> {
 	const search = builtIns.includes(BUILT_IN_TOOLS.webSearch);
 	const extract = builtIns.includes(BUILT_IN_TOOLS.webExtract);
-	if (!search && !extract) return [];
+	const research = builtIns.includes(BUILT_IN_TOOLS.deepResearch);
+	if (!search && !extract && !research) return [];
 	const tavily = await resources.tavily(itemIndex);
-	return [...(search ? [webSearchTool(tavily)] : []), ...(extract ? [webExtractTool(tavily)] : [])];
+	return [...(search ? [webSearchTool(tavily)] : []), ...(extract ? [webExtractTool(tavily)] : []), ...(research ? [deepResearchTool(tavily)] : [])];
 }
 
 function isValidNamespace(namespace: string): boolean {
@@ -38,7 +41,7 @@ async function memoryTools(ctx: IExecuteFunctions, builtIns: string[], itemIndex
 	const store = await resources.memoryStore();
 	const { apiKey, baseUrl, organization, extraHeaders } = resources.connection;
 	const dimensions = ctx.getNodeParameter('dimensions', itemIndex, 0) as number;
-	const embedder = new OpenAiEmbedder({
+	const embedder = (await embeddingInputEmbedder(ctx)) ?? new OpenAiEmbedder({
 		apiKey,
 		baseUrl,
 		organization,

@@ -20,4 +20,6 @@ export const outputField: INodeProperties = {
 		},
 	],
 	description: 'How to turn Tavily\'s response into items',
+	// Research has one result, its report: one item either way.
+	displayOptions: { hide: { operation: ['research'] } },
 };

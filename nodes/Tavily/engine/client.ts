@@ -2,6 +2,7 @@
 import { AgenticError, redactSecrets } from '../../shared/errors';
 import { checkBaseUrl, fetchTransport, requestWithRetry, responseBodyText, type HttpResponse, type HttpTransport, type RetryOptions } from '../../shared/http';
 import { crawlBody, extractBody, mapBody, searchBody } from './request';
+import { pollResearch, researchBody, type ResearchWait } from './research';
 import type {
 	TavilyCrawlParams,
 	TavilyCrawlResponse,
@@ -9,6 +10,8 @@ import type {
 	TavilyExtractResponse,
 	TavilyMapParams,
 	TavilyMapResponse,
+	TavilyResearchParams,
+	TavilyResearchResponse,
 	TavilySearchParams,
 	TavilySearchResponse,
 } from './types';
@@ -116,6 +119,23 @@ export class TavilyClient {
 		return { ...response, results: this.resultsOf(response, 'map') };
 	}
 
+	/**
+	 * Deep research: creates a research task (POST /research), polls GET /research/{request_id} until it completes, and
+	 * returns the report (markdown, or an object of the output schema) with its sources. A failed task throws with
+	 * Tavily's reason; `wait.signal` (the execution's cancel) stops the wait at once.
+	 */
+	async research(params: TavilyResearchParams, wait: ResearchWait = {}): Promise<TavilyResearchResponse> {
+		const created = await this.post<{ request_id?: unknown }>('research', researchBody(params), this.timeoutMs, wait.signal);
+		const requestId = typeof created.request_id === 'string' ? created.request_id : '';
+		if (!requestId) {
+			throw new AgenticError('upstream', "Tavily's /research answer has no request_id", {
+				description: `Check that the base URL in the "${TAVILY_CREDENTIAL_NAME}" credential points at the Tavily API.`,
+			});
+		}
+		const path = `research/${encodeURIComponent(requestId)}`;
+		return pollResearch(requestId, () => this.send<Record<string, unknown>>('GET', path, undefined, this.timeoutMs, wait.signal), { ...wait, sleep: wait.sleep ?? this.retry.sleep });
+	}
+
 	private timeoutFor(body: Record<string, unknown>, fallbackMs: number): number {
 		const serverSeconds = typeof body.timeout === 'number' ? body.timeout : undefined;
 		return serverSeconds === undefined ? fallbackMs : Math.max(this.timeoutMs, serverSeconds * 1000 + SERVER_TIMEOUT_MARGIN_MS);
@@ -130,13 +150,17 @@ export class TavilyClient {
 		return response.results;
 	}
 
-	private async post<T>(endpoint: string, body: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+	private post<T>(endpoint: string, body: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+		return this.send<T>('POST', endpoint, body, timeoutMs, signal);
+	}
+
+	private async send<T>(method: 'GET' | 'POST', endpoint: string, body: Record<string, unknown> | undefined, timeoutMs: number, signal?: AbortSignal): Promise<T> {
 		const response = await requestWithRetry(
 			this.transport,
 			{
-				method: 'POST',
+				method,
 				url: `${this.baseUrl}/${endpoint}`,
-				headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+				headers: { authorization: `Bearer ${this.apiKey}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
 				body,
 				timeoutMs,
 				signal,

@@ -161,3 +161,34 @@ export interface TavilyMapResponse {
 	request_id?: string;
 	[key: string]: unknown;
 }
+
+/** Tavily POST /research: a research task Tavily runs on its side, searching and reading until it can write a cited report. */
+export interface TavilyResearchParams {
+	/** The research task or question. */
+	input: string;
+	/** mini: quick and focused; pro: many searches, for comparisons and broad topics; auto (Tavily's default): Tavily picks. */
+	model?: 'mini' | 'pro' | 'auto';
+	/** How the report cites its sources (Tavily's default: numbered). */
+	citationFormat?: 'numbered' | 'mla' | 'apa' | 'chicago';
+	/** A JSON Schema: the report comes back as an object of that shape instead of markdown. */
+	outputSchema?: Record<string, unknown>;
+}
+
+export interface TavilyResearchSource {
+	title?: string;
+	url: string;
+	favicon?: string;
+	[key: string]: unknown;
+}
+
+/** GET /research/{request_id} once the task is done. */
+export interface TavilyResearchResponse {
+	request_id: string;
+	created_at?: string;
+	status: 'completed';
+	/** The report: markdown, or an object of the output schema. */
+	content: string | Record<string, unknown>;
+	sources: TavilyResearchSource[];
+	response_time?: number | string;
+	[key: string]: unknown;
+}

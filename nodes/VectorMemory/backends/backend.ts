@@ -1,5 +1,5 @@
 // What one Vector Memory backend contributes to the nodes: how it is offered, its credential and fields, how its store opens.
-import type { ICredentialDataDecryptedObject, ICredentialTestFunction, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestFunction, IExecuteFunctions, INodeProperties, ISupplyDataFunctions } from 'n8n-workflow';
 import type { StoreBackend } from '../types';
 
 /** A credential test the node runs itself (n8n's `testedBy`), for a credential that cannot test itself with one request. */
@@ -19,7 +19,7 @@ export interface BackendDefinition {
 	/** Parameters of this backend alone; the table shows them only when it is chosen. */
 	fields: INodeProperties[];
 	/** Opens the store from the node's parameters (item 0) and the backend's credential ({} without one). */
-	create(ctx: IExecuteFunctions, credentials: ICredentialDataDecryptedObject): StoreBackend;
+	create(ctx: IExecuteFunctions | ISupplyDataFunctions, credentials: ICredentialDataDecryptedObject): StoreBackend;
 	/** Null where the credential tests itself with its own request (its `test` property), or there is no credential. */
 	testConnection: BackendCredentialTest | null;
 }

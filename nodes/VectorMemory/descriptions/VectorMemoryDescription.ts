@@ -146,7 +146,7 @@ export const embeddingFields: INodeProperties[] = [
 		name: 'model',
 		type: 'string',
 		default: 'text-embedding-3-small',
-		description: 'Embedding model served by the OpenAI-Compatible API. A namespace must always use the same model.',
+		description: 'Embedding model served by the OpenAI-Compatible API, used when no Embeddings sub-node is connected. A namespace must always use the same model.',
 		displayOptions: forOperations('insert', 'query'),
 	},
 	{
@@ -155,10 +155,13 @@ export const embeddingFields: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		typeOptions: { minValue: 0 },
-		description: 'Shorter vectors from models that support it (text-embedding-3-*); 0 keeps the model\'s own size',
+		description: 'Shorter vectors from models that support it (text-embedding-3-*), when no Embeddings sub-node is connected; 0 keeps the model\'s own size',
 		displayOptions: forOperations('insert', 'query'),
 	},
 ];
+
+/** Optional: when an Embeddings sub-node is connected, it embeds texts and questions instead of the credential's API. */
+export const embeddingInput = { displayName: 'Embedding', type: NodeConnectionTypes.AiEmbedding, required: false, maxConnections: 1 } as const;
 
 /** Backends other than the embedded one, by label, for the node's description. */
 const databases = backendOptions.filter((option) => option.value !== 'embedded').map((option) => option.name);
@@ -174,13 +177,13 @@ export const vectorMemoryDescriptionLiteral = {
 	version: 1,
 	description: `Long-term memory for agents and workflows: store texts as embeddings and find the ones closest in meaning to a question. Embedded on disk by default, or in ${databases.slice(0, -1).join(', ')} or ${databases.at(-1)}.`,
 	defaults: { name: 'Vector Memory' },
-	inputs: [NodeConnectionTypes.Main],
+	inputs: [NodeConnectionTypes.Main, embeddingInput],
 	outputs: [NodeConnectionTypes.Main],
 	properties: [backendField, operationField, ...commonFields, ...insertFields, ...queryFields, filterField, ...deleteFields, ...embeddingFields],
 } satisfies Omit<INodeTypeDescription, 'displayName' | 'icon' | 'subtitle' | 'usableAsTool' | 'credentials'>;
 
-/** The embeddings credential for the operations that embed, then each backend's credential with its test. */
+/** The embeddings credential for the operations that embed (not needed with an Embeddings sub-node), then each backend's credential with its test. */
 export const vectorMemoryCredentials: INodeCredentialDescription[] = [
-	{ name: 'openAiCompatibleAgenticApi', required: true, displayOptions: forOperations('insert', 'query') },
+	{ name: 'openAiCompatibleAgenticApi', required: false, displayOptions: forOperations('insert', 'query') },
 	...backendCredentialsWithTests,
 ];

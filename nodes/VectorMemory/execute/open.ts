@@ -1,10 +1,11 @@
-// Opens the memory an execution works on: the chosen backend's store, and the embeddings client for the operations that embed.
-import type { IExecuteFunctions } from 'n8n-workflow';
+// Opens the memory an execution works on: the chosen backend's store, and the embedder for the operations that embed.
+import { NodeOperationError, type IExecuteFunctions, type ISupplyDataFunctions } from 'n8n-workflow';
 import { n8nTransport } from '../../shared/n8nHttp';
 import { openAiConnection } from '../../shared/openAiCompatible';
 import { createBackend, type BackendName } from '../backends';
 import { OpenAiEmbedder, type Embedder } from '../embeddings';
 import { VectorMemory } from '../memory';
+import { embeddingInputEmbedder } from './embeddingInput';
 import type { NodeOutput } from './output';
 
 export type Operation = 'clear' | 'delete' | 'insert' | 'query' | 'stats';
@@ -12,9 +13,21 @@ export type Operation = 'clear' | 'delete' | 'insert' | 'query' | 'stats';
 /** Clear, Delete and Stats never embed, so they need no embeddings credential. */
 const noEmbeddings: Embedder = { embed: async () => [] };
 
-async function embedderFor(ctx: IExecuteFunctions, operation: Operation, secrets: string[]): Promise<Embedder> {
-	if (operation !== 'insert' && operation !== 'query') return noEmbeddings;
-	const connection = openAiConnection(await ctx.getCredentials('openAiCompatibleAgenticApi'));
+async function embeddingsCredential(ctx: IExecuteFunctions | ISupplyDataFunctions) {
+	try {
+		return await ctx.getCredentials('openAiCompatibleAgenticApi');
+	} catch {
+		throw new NodeOperationError(ctx.getNode(), 'No embeddings: connect an Embeddings sub-node or choose an OpenAI-compatible credential', {
+			description: 'Connect any Embeddings sub-node (OpenAI, Ollama, Cohere…) to the Embedding input, or choose an OpenAI-Compatible API credential.',
+		});
+	}
+}
+
+/** The Embeddings sub-node when one is connected, else the OpenAI-compatible API of the node's credential. */
+export async function embedderOf(ctx: IExecuteFunctions | ISupplyDataFunctions, secrets: string[]): Promise<Embedder> {
+	const fromSubNode = await embeddingInputEmbedder(ctx);
+	if (fromSubNode) return fromSubNode;
+	const connection = openAiConnection(await embeddingsCredential(ctx));
 	secrets.push(...connection.secrets);
 	const dimensions = ctx.getNodeParameter('dimensions', 0, 0) as number;
 	return new OpenAiEmbedder({
@@ -26,6 +39,10 @@ async function embedderFor(ctx: IExecuteFunctions, operation: Operation, secrets
 		dimensions: dimensions > 0 ? dimensions : undefined,
 		transport: n8nTransport(ctx),
 	});
+}
+
+async function embedderFor(ctx: IExecuteFunctions, operation: Operation, secrets: string[]): Promise<Embedder> {
+	return operation === 'insert' || operation === 'query' ? embedderOf(ctx, secrets) : noEmbeddings;
 }
 
 /**
