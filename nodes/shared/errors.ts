@@ -15,7 +15,10 @@ export class AgenticError extends Error {
 	readonly description?: string;
 	/** HTTP status of the last response, when the error came from a service. */
 	readonly httpStatus?: number;
-	/** Name of the parameter, field or credential to fix, when there is one. */
+	/**
+	 * For callers of the engines without n8n (index.ts): the option, item field or credential the error is about, so a
+	 * program can point at the input to fix. n8n users are not shown it: every message names that parameter itself.
+	 */
 	readonly field?: string;
 
 	constructor(
