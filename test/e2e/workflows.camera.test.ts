@@ -38,6 +38,17 @@ plateParameters.options = {
 	ocrModelPath: plateFixtures.path(PLATE_OCR_MODEL),
 };
 
+/** The same workflow with `writeAlertWithModel` turned off in Alert Settings, listening on its own path. */
+const templateOnly = JSON.parse(JSON.stringify(camera)) as WorkflowSpec;
+templateOnly.name = `${camera.name} (template only)`;
+for (const node of templateOnly.nodes) {
+	if (node.name === 'Camera Snapshot') Object.assign(node, { webhookId: '6e0f4a81-3c5d-4e7f-a091-2b3c4d5e6f70', parameters: { ...(node.parameters as object), path: 'camera/plate-template' } });
+	if (node.name !== 'Alert Settings') continue;
+	for (const a of (node.parameters as { assignments: { assignments: Array<{ name: string; value: unknown }> } }).assignments.assignments) {
+		if (a.name === 'writeAlertWithModel') a.value = false;
+	}
+}
+
 /** WhatsApp media uploads answer with the media id, as the Cloud API does; everything else gets the capture's default. */
 const whatsAppMedia = (request: CapturedRequest) => (/^\/v[\d.]+\/[^/]+\/media$/.test(request.path.split('?')[0]) ? { body: { id: '1013859600285441' } } : undefined);
 
@@ -70,7 +81,7 @@ beforeAll(async () => {
 			{ name: 'WhatsApp account', type: 'whatsAppApi', data: { accessToken: WHATSAPP_TOKEN, businessAccountId: '102290129340398' } },
 			{ name: 'Webhook header auth', type: 'httpHeaderAuth', data: { name: HOOK_HEADER, value: HOOK_SECRET } },
 		],
-		workflows: [camera],
+		workflows: [camera, templateOnly],
 	});
 	projectId = (await n8n.rest('GET', '/projects/personal')).id;
 	const stolen = await n8n.rest('POST', `/projects/${projectId}/data-tables`, {
@@ -91,8 +102,8 @@ afterAll(async () => {
 	await openai?.close();
 }, 60_000);
 
-async function postPhoto(body: Buffer | string, contentType: string, cameraName: string, headers: Record<string, string> = auth) {
-	const res = await fetch(`${n8n.url}/webhook/camera/plate?camera=${cameraName}`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+async function postPhoto(body: Buffer | string, contentType: string, cameraName: string, headers: Record<string, string> = auth, path = 'camera/plate') {
+	const res = await fetch(`${n8n.url}/webhook/${path}?camera=${cameraName}`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
 	const text = await res.text();
 	let parsed: any = text;
 	try {
@@ -240,6 +251,12 @@ describe('Camera → plate → WhatsApp', () => {
 		} finally {
 			await n8n.rest('PATCH', `/credentials/${credentialId}`, { name: 'OpenAI-compatible account', type: 'openAiCompatibleAgenticApi', data: good });
 		}
+	}, 120_000);
+
+	plateFixtures.it('with writeAlertWithModel off in Alert Settings, sends the plain template and makes no model call', async () => {
+		const { result: res, modelCalls, alerts } = await counting(() => postPhoto(carPhoto(), 'image/png', 'gate-no-model', auth, 'camera/plate-template'));
+		expect(res.body).toMatchObject({ outcome: 'alerted', alertSent: true, message: 'Listed as stolen: reported stolen 2026-11-20. white sedan, owner J. Smith' });
+		expect({ modelCalls, alerts: alerts.length }).toEqual({ modelCalls: 0, alerts: 1 });
 	}, 120_000);
 
 	itWithClips('on a stolen plate in a video clip, sends the guard a WhatsApp text (a clip has no annotated photo)', async () => {
