@@ -26,6 +26,17 @@ const research = loadWorkflow('research-agent-email.json');
 const digest = loadWorkflow('weekly-digest-slack.json');
 const knowledge = loadWorkflow('knowledge-bot.json');
 
+/** The research workflow with `requireApproval` off in Approval Settings, listening on its own path. */
+const researchDirect = loadWorkflow('research-agent-email.json');
+researchDirect.name = `${research.name} (no approval)`;
+for (const node of researchDirect.nodes) {
+	if (node.name === 'Research Request') Object.assign(node, { webhookId: '7d9e1f3a-5b6c-4d8e-a0f2-4b6c8d0e2f3a', parameters: { ...(node.parameters as object), path: 'research-direct' } });
+	if (node.name !== 'Approval Settings') continue;
+	for (const a of (node.parameters as { assignments: { assignments: Array<{ name: string; value: unknown }> } }).assignments.assignments) {
+		if (a.name === 'requireApproval') a.value = false;
+	}
+}
+
 let capture: HttpsCapture;
 let openai: FakeOpenAI;
 let tavily: FakeTavily;
@@ -52,7 +63,7 @@ beforeAll(async () => {
 			{ name: 'Slack account', type: 'slackApi', data: { accessToken: SLACK_TOKEN } },
 			{ name: 'Webhook header auth', type: 'httpHeaderAuth', data: { name: HOOK_HEADER, value: HOOK_SECRET } },
 		],
-		workflows: [research, digest, knowledge],
+		workflows: [research, researchDirect, digest, knowledge],
 	});
 }, 15 * 60_000);
 
@@ -96,7 +107,11 @@ const chatCalls = () => openai.requests.filter((r) => r.path.endsWith('/chat/com
 describe('Research agent → email', () => {
 	const question = 'Research our competitors in open-source workflow automation and email me a summary';
 
-	it('searches and reads the web, emails a cited HTML summary without n8n attribution, and answers the webhook with it', async () => {
+	const APPROVER = 'approver@example.com';
+	const sentTo = (request: { body: unknown }) => /^To: (.*)$/m.exec(mimeParts((request.body as { raw: string }).raw).headers)?.[1];
+
+	/** Scripts a search, a read and a cited summary; returns the summary once the model has written it. */
+	function scriptResearch(): () => string {
 		let summary = '';
 		openai.setScript([
 			() => ({ toolCalls: [{ name: 'web_search', arguments: { query: 'open-source workflow automation competitors' } }] }),
@@ -110,28 +125,99 @@ describe('Research agent → email', () => {
 				return { content: summary };
 			},
 		]);
+		return () => summary;
+	}
+
+	/** Posts the research request and waits until its execution is waiting for approval; returns the approval email's links. */
+	async function requestResearch(): Promise<{ res: Awaited<ReturnType<N8nInstance['webhook']>>; executionId: string; approve: string; decline: string; approvalEmail: string }> {
+		const workflowId = n8n.workflowIds[research.name];
+		const before = Math.max(0, ...(await n8n.executions(workflowId)).map((e) => Number(e.id)));
 		const sendsBefore = gmailSends().length;
+		const res = await n8n.webhook('POST', 'research', { question, email: 'ceo@example.com' }, auth);
+		let waiting: { id: string; status: string } | undefined;
+		for (let tries = 0; tries < 100 && !waiting; tries++) {
+			waiting = (await n8n.executions(workflowId)).find((e) => Number(e.id) > before && e.status === 'waiting');
+			if (!waiting) await new Promise((r) => setTimeout(r, 200));
+		}
+		if (!waiting) throw new Error(`no research execution is waiting for approval; the webhook answered ${res.status} ${JSON.stringify(res.body)}`);
+		const sends = gmailSends().slice(sendsBefore);
+		expect(sends.map(sentTo)).toEqual([APPROVER]);
+		const { html } = mimeParts((sends[0].body as { raw: string }).raw);
+		const link = (approved: string) => {
+			const href = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')).find((url) => url.includes(`approved=${approved}`));
+			if (!href) throw new Error(`the approval email has no approved=${approved} link:\n${html.slice(0, 800)}`);
+			// n8n writes its own base URL into the link; the test reaches the same n8n at n8n.url.
+			const url = new URL(href);
+			return `${n8n.url}${url.pathname}${url.search}`;
+		};
+		return { res, executionId: waiting.id, approve: link('true'), decline: link('false'), approvalEmail: html };
+	}
+
+	async function finished(executionId: string) {
+		for (let tries = 0; tries < 150; tries++) {
+			const execution = await n8n.getExecution(executionId);
+			if (execution.status !== 'waiting' && execution.status !== 'running' && execution.status !== 'new') return execution;
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		throw new Error(`execution ${executionId} did not finish after the approval`);
+	}
+	const clickAs = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36' };
+
+	it('researches, answers the call at once, waits for the approver, and on Approve emails a cited HTML summary without n8n attribution', async () => {
+		const summary = scriptResearch();
 		const searchesBefore = tavily.requests.length;
 
-		const res = await n8n.webhook('POST', 'research', { question, email: 'ceo@example.com' }, auth);
+		const { res, executionId, approve, approvalEmail } = await requestResearch();
 
 		expect(res.status).toBe(200);
-		const [first, second] = urlsIn(summary);
-		expect(res.body).toMatchObject({ answer: summary, citations: [first, second], emailedTo: 'ceo@example.com' });
-		expect(res.body.emailId).toMatch(/^18c/);
+		const [first, second] = urlsIn(summary());
+		expect(res.body).toEqual({ answer: summary(), citations: [first, second], emailTo: 'ceo@example.com', approval: 'pending', approver: APPROVER });
 		expect(tavily.requests.slice(searchesBefore).map((r) => r.path)).toEqual(['/search', '/extract']);
+		// The approver sees what would be sent, to whom, before it goes.
+		expect(approvalEmail).toContain('ceo@example.com');
+		expect(approvalEmail).toContain('Activepieces is the closest open-source rival');
+		expect((await n8n.getExecution(executionId)).status).toBe('waiting');
+		const sendsBefore = gmailSends().length;
 
+		const clicked = await fetch(approve, { headers: clickAs });
+		expect(clicked.status).toBe(200);
+		const execution = await finished(executionId);
+
+		expect(execution.status).toBe('success');
 		const sends = gmailSends().slice(sendsBefore);
-		expect(sends).toHaveLength(1);
+		expect(sends.map(sentTo)).toEqual(['ceo@example.com']);
 		expect(sends[0].headers.authorization).toBe(`Bearer ${GMAIL_TOKEN}`);
 		const { headers, html } = mimeParts((sends[0].body as { raw: string }).raw);
-		expect(headers).toMatch(/^To: ceo@example\.com/m);
 		expect(headers).toMatch(/^Subject: .*Research/m);
 		expect(html).toContain('<p>Zapier &amp; Make lead hosted automation &lt;b>today&lt;/b>:');
 		expect(html).toContain('<p>Activepieces is the closest open-source rival:');
 		expect(html).toContain(`<li><a href="${first}">${first}</a></li><li><a href="${second}">${second}</a></li>`);
 		expect(html).not.toMatch(/n8n/i);
 		expect(JSON.stringify(res.body)).not.toContain(OPENAI_KEY);
+	}, 120_000);
+
+	it('on Decline sends nothing and ends the run', async () => {
+		scriptResearch();
+		const { executionId, decline } = await requestResearch();
+		const sendsBefore = gmailSends().length;
+		expect((await fetch(decline, { headers: clickAs })).status).toBe(200);
+		const execution = await finished(executionId);
+		expect(execution.status).toBe('success');
+		expect(Object.keys(execution.data.resultData.runData)).toContain('Declined: Nothing Sent');
+		expect(Object.keys(execution.data.resultData.runData)).not.toContain('Email Approved Summary');
+		expect(gmailSends()).toHaveLength(sendsBefore);
+	}, 120_000);
+
+	it('with requireApproval off, emails the summary straight away and answers with the email id', async () => {
+		const summary = scriptResearch();
+		const sendsBefore = gmailSends().length;
+		const res = await n8n.webhook('POST', 'research-direct', { question, email: 'ceo@example.com' }, auth);
+		expect(res.status).toBe(200);
+		expect(res.body).toMatchObject({ answer: summary(), citations: urlsIn(summary()), emailedTo: 'ceo@example.com' });
+		expect(res.body.emailId).toMatch(/^18c/);
+		const sends = gmailSends().slice(sendsBefore);
+		expect(sends.map(sentTo)).toEqual(['ceo@example.com']);
+		expect(mimeParts((sends[0].body as { raw: string }).raw).html).toContain('<p>Activepieces is the closest open-source rival:');
 	}, 120_000);
 
 	it('refuses a call without the webhook header, and one without an email, sending nothing', async () => {
