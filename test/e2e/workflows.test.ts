@@ -6,6 +6,9 @@ import { join, resolve } from 'node:path';
 import { startHttpsCapture, type HttpsCapture } from '../fakes/httpsCapture';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../fakes/openai';
 import { startFakeTavily, type FakeTavily } from '../fakes/tavily';
+import { agentBrainProperties } from '../../nodes/AgentBrain/description';
+import { DEFAULT_CONVERSATION_TABLE } from '../../nodes/AgentBrain/engine/postgresConversationStore';
+import { backendOptions } from '../../nodes/VectorMemory/backends';
 import { startN8n, type N8nInstance, type WorkflowSpec } from './harness';
 
 const REPO = resolve(__dirname, '../..');
@@ -428,6 +431,17 @@ describe('Shipped workflow files', () => {
 			expect(content).toContain(`**${node.name}**`);
 			for (const ref of Object.values(node.credentials!)) expect(ref.id).toMatch(/^REPLACE_/);
 		}
+	});
+
+	it('the knowledge bot\'s queue-mode note names the Vector Memory backend and the Conversation Store options as the nodes offer them', () => {
+		const note = String((knowledge.nodes.find((node) => node.name === 'Queue Mode')!.parameters as { content: string }).content);
+		const pgvector = backendOptions.find((option) => option.value === 'pgvector')!;
+		expect(note).toContain(`set *Backend* to **${pgvector.name}**`);
+		const store = agentBrainProperties.find((p) => p.name === 'conversationStore')!;
+		const postgres = store.options!.find((option) => 'value' in option && option.value === 'postgres')!;
+		expect(note).toContain(`set *Conversation Store* to **${postgres.name}**`);
+		expect(note).toContain(`\`${DEFAULT_CONVERSATION_TABLE}\``);
+		for (const name of ['Store in Memory', 'Search Knowledge', 'Answer from Knowledge']) expect(note).toContain(`**${name}**`);
 	});
 
 	it('turns off the attribution n8n appends to Gmail and Slack messages', () => {
