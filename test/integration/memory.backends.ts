@@ -1,12 +1,10 @@
 // The backends every Vector Memory suite runs against, each started for real where it runs here: the embedded store on a temp
-// folder, pgvector on PGlite's Postgres over the wire protocol, a real Chroma server; Qdrant and Pinecone on fakes of their APIs.
+// folder, pgvector on real Postgres 15 (Debian's, with pgvector built from source) and on PGlite's Postgres over the wire
+// protocol, a real Chroma server; Qdrant and Pinecone on fakes of their APIs.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { AgenticError } from '../../nodes/shared/errors';
 import type { Embedder } from '../../nodes/VectorMemory/embeddings';
 import { EmbeddedStore } from '../../nodes/VectorMemory/stores/embedded';
@@ -17,6 +15,9 @@ import { QdrantStore } from '../../nodes/VectorMemory/stores/qdrant';
 import { startFakePinecone, type FakePinecone } from '../fakes/pinecone';
 import { startFakeQdrant, type FakeQdrant } from '../fakes/qdrant';
 import type { StoreBackend } from '../../nodes/VectorMemory/types';
+import { startChromaServer, type ChromaServer } from '../helpers/chroma';
+import { startPgliteServer, type PgliteServer } from '../helpers/pglite';
+import { postgresMissing, startPostgres as startRealPostgres, type PostgresServer } from '../helpers/postgres';
 
 /** Bag-of-words embedder: texts sharing words get close vectors, so rankings are predictable. */
 export function wordEmbedder(dims = 64): Embedder & { calls: number; failOnCall?: number } {
@@ -41,57 +42,9 @@ export function wordEmbedder(dims = 64): Embedder & { calls: number; failOnCall?
 	return embedder;
 }
 
-async function freePort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
-}
-
-/**
- * Postgres with pgvector as its own process: PGlite (Postgres compiled to WebAssembly, with the real
- * pgvector extension) behind pglite-socket's wire-protocol server. Its own process because PGlite
- * loads itself with dynamic import(), which Jest's module sandbox does not allow.
- */
-export async function startPostgres(): Promise<{ port: number; child: ChildProcess }> {
-	const port = await freePort();
-	const script = `
-		const { PGlite } = require('@electric-sql/pglite');
-		const { vector } = require('@electric-sql/pglite-pgvector');
-		const { PGLiteSocketServer } = require('@electric-sql/pglite-socket');
-		(async () => {
-			const db = await PGlite.create({ extensions: { vector } });
-			const server = new PGLiteSocketServer({ db, port: ${port}, host: '127.0.0.1', maxConnections: 16 });
-			await server.start();
-			console.log('ready');
-		})().catch((e) => { console.error(e); process.exit(1); });`;
-	const child = spawn(process.execPath, ['-e', script], { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
-	await new Promise<void>((resolve, reject) => {
-		child.stdout!.on('data', (data: Buffer) => data.toString().includes('ready') && resolve());
-		child.on('exit', (code) => reject(new Error(`PGlite server exited with ${code}`)));
-	});
-	return { port, child };
-}
-
-/** A real Chroma server from npm (`chroma run`), on a temp folder. */
-export async function startChroma(): Promise<{ url: string; child: ChildProcess; dir: string }> {
-	const port = await freePort();
-	const dir = mkdtempSync(join(tmpdir(), 'memory-chroma-'));
-	const bin = join(__dirname, '..', '..', 'node_modules', '.bin', 'chroma');
-	const child = spawn(bin, ['run', '--path', dir, '--port', String(port)], { stdio: 'ignore' });
-	const url = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		try {
-			if ((await fetch(`${url}/api/v2/heartbeat`)).ok) break;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline || child.exitCode !== null) throw new Error('Chroma server did not start');
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-	return { url, child, dir };
+/** PGlite's Postgres + pgvector over the wire protocol (kept as `startPostgres` for the suites that reach into its tables). */
+export async function startPostgres(): Promise<PgliteServer> {
+	return startPgliteServer();
 }
 
 export interface BackendUnderTest {
@@ -101,6 +54,30 @@ export interface BackendUnderTest {
 }
 
 const tempDirs: string[] = [];
+
+/** Why real Postgres is not in the list here (a developer machine without it), or undefined. Under CI it must be there. */
+export const realPostgresMissing = postgresMissing();
+if (realPostgresMissing && process.env.CI === 'true') throw new Error(`the Vector Memory suites need real Postgres under CI: ${realPostgresMissing}`);
+if (realPostgresMissing) console.warn(`Vector Memory suites run without real Postgres: ${realPostgresMissing}`);
+
+function realPostgresBackend(): BackendUnderTest {
+	let server: PostgresServer | undefined;
+	let table = 0;
+	return {
+		name: 'postgres15',
+		async start() {
+			server ??= await startRealPostgres();
+			return new PgVectorStore({
+				connection: { host: server.host, port: server.port, user: server.user, database: server.database, max: 2 },
+				tableName: `conformance_real_${++table}`,
+			});
+		},
+		async stop() {
+			await server?.stop();
+			server = undefined;
+		},
+	};
+}
 
 export const backends: BackendUnderTest[] = [
 	{
@@ -115,34 +92,34 @@ export const backends: BackendUnderTest[] = [
 		},
 	},
 	(() => {
-		let server: { port: number; child: ChildProcess } | undefined;
+		let server: PgliteServer | undefined;
 		let table = 0;
 		return {
 			name: 'pgvector',
 			async start() {
-				server ??= await startPostgres();
+				server ??= await startPgliteServer();
 				return new PgVectorStore({
 					connection: { host: '127.0.0.1', port: server.port, user: 'postgres', password: 'postgres', database: 'postgres', max: 1 },
 					tableName: `conformance_${++table}`,
 				});
 			},
 			async stop() {
-				server?.child.kill('SIGKILL');
+				await server?.stop();
 				server = undefined;
 			},
 		};
 	})(),
+	...(realPostgresMissing ? [] : [realPostgresBackend()]),
 	(() => {
-		let server: Awaited<ReturnType<typeof startChroma>> | undefined;
+		let server: ChromaServer | undefined;
 		return {
 			name: 'chroma',
 			async start() {
-				server ??= await startChroma();
+				server ??= await startChromaServer();
 				return new ChromaStore({ baseUrl: server.url });
 			},
 			async stop() {
-				server?.child.kill('SIGKILL');
-				if (server) rmSync(server.dir, { recursive: true, force: true });
+				await server?.stop();
 				server = undefined;
 			},
 		};
