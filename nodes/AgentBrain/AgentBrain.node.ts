@@ -13,11 +13,12 @@ export class AgentBrain implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["model"] }}',
-		description: 'An agent that plans with an OpenAI-compatible model and calls tools (web search, long-term memory, any connected n8n tool) until the task is done',
+		description: 'An agent that plans with any chat model (a connected Chat Model node or an OpenAI-compatible API) and calls tools (web search, long-term memory, any connected n8n tool) until the task is done',
 		defaults: { name: 'Agent Brain' },
 		usableAsTool: true,
 		inputs: [
 			NodeConnectionTypes.Main,
+			{ type: NodeConnectionTypes.AiLanguageModel, displayName: 'Chat Model', required: false, maxConnections: 1 },
 			{ type: NodeConnectionTypes.AiTool, displayName: 'Tool', required: false },
 		],
 		outputs: [NodeConnectionTypes.Main],

@@ -70,7 +70,8 @@ export const agentBrainProperties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: 'gpt-4o-mini',
-		description: 'Model name as the server knows it, e.g. gpt-4o-mini (OpenAI), llama3.1 (Ollama), openai/gpt-4o (OpenRouter). The model must support tool calling.',
+		description:
+			'Model name as the server of the OpenAI-compatible API credential knows it, e.g. gpt-4o-mini (OpenAI), llama3.1 (Ollama), openai/gpt-4o (OpenRouter). The model must support tool calling. Not used when a chat model is connected to the Chat Model input.',
 	},
 	{
 		displayName: 'System Message',
@@ -180,7 +181,7 @@ export const agentBrainProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 1024,
-				description: 'Longest reply the model may write in one call, in tokens',
+				description: 'Longest reply the model may write in one call, in tokens. A connected chat model uses its own setting.',
 			},
 			{
 				displayName: 'Memory Turns',
@@ -212,7 +213,8 @@ export const agentBrainProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
 				default: 0.7,
-				description: 'Randomness of the replies: 0 for the most predictable. Some reasoning models accept no temperature.',
+				description:
+					'Randomness of the replies: 0 for the most predictable. Some reasoning models accept no temperature. A connected chat model uses its own setting.',
 			},
 			{
 				displayName: 'Timeout (Seconds)',
@@ -235,12 +237,12 @@ export const agentBrainProperties: INodeProperties[] = [
 ];
 
 /**
- * The OpenAI-compatible credential, Tavily's when a web tool is on, and each memory backend's when a memory tool
+ * The OpenAI-compatible credential (optional: a chat model connected to the Chat Model input replaces it), Tavily's when a web tool is on, and each memory backend's when a memory tool
  * uses that backend. Built by code, so the node's description names this array instead of holding it: n8n's lint
  * rules read a `credentials` array literal entry by entry and crash on a spread.
  */
 export const agentBrainCredentials: INodeCredentialDescription[] = [
-	{ name: 'openAiCompatibleAgenticApi', required: true },
+	{ name: 'openAiCompatibleAgenticApi', required: false },
 	{
 		name: 'tavilyAgenticApi',
 		required: true,

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { runAgent } from '../engine/loop';
 import { DEFAULT_KEEP_TURNS } from '../engine/memory';
-import { OpenAiChatModel } from '../engine/model';
+import { chatModelForItem } from './chatModel';
 import { readItemSettings } from './options';
 import { resultToJson, type TraceOutput } from './output';
 import type { ExecutionResources } from './resources';
@@ -14,17 +14,7 @@ export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resourc
 	const { sessionId, memoryTurns } = settings;
 	const conversations = sessionId ? await resources.conversations() : undefined;
 	const history = conversations ? await conversations.load(sessionId, memoryTurns) : [];
-	const { apiKey, baseUrl, organization, extraHeaders } = resources.connection;
-	const model = new OpenAiChatModel({
-		apiKey,
-		baseUrl,
-		organization,
-		extraHeaders,
-		model: settings.model,
-		temperature: settings.temperature,
-		maxTokens: settings.maxTokens,
-		transport: resources.transport,
-	});
+	const model = await chatModelForItem(ctx, itemIndex, settings, resources, tools.length);
 	const result = await runAgent({
 		model,
 		task: settings.task,
