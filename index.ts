@@ -38,6 +38,8 @@ export {
 export {
 	runAgent,
 	OpenAiChatModel,
+	ConnectedChatModel,
+	type LangChainChatModelLike,
 	FileConversationStore,
 	InMemoryConversationStore,
 	webSearchTool,
