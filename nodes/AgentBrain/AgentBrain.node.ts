@@ -1,8 +1,7 @@
 // Agent Brain node: declares the node and runs each item through the agent; the work lives in execute/ and the engine.
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { errorItem, toNodeError } from '../shared/nodeErrors';
 import { agentBrainCredentials, agentBrainProperties } from './description';
-import { runItem } from './execute/item';
+import { runItems } from './execute/items';
 import { ExecutionResources } from './execute/resources';
 
 export class AgentBrain implements INodeType {
@@ -27,22 +26,11 @@ export class AgentBrain implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
 		const resources = await ExecutionResources.open(this);
-		const output: INodeExecutionData[] = [];
 		try {
-			for (let i = 0; i < items.length; i++) {
-				try {
-					output.push(await runItem(this, i, resources));
-				} catch (error) {
-					const nodeError = toNodeError(this, error, i, resources.secrets());
-					if (!this.continueOnFail()) throw nodeError;
-					output.push(errorItem(nodeError, i));
-				}
-			}
+			return [await runItems(this, this.getInputData().length, resources)];
 		} finally {
 			await resources.close();
 		}
-		return [output];
 	}
 }

@@ -3,7 +3,7 @@ import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_CONVERSATION_TABLE } from './engine/postgresConversationStore';
 import { backendCredentialDescriptions } from '../VectorMemory/backends';
 import { backendField, commonFields, embeddingFields } from '../VectorMemory/descriptions/VectorMemoryDescription';
-import { DEFAULT_MAX_ITERATIONS, DEFAULT_MEMORY_TURNS, DEFAULT_TIMEOUT_SECONDS } from './engine/defaults';
+import { DEFAULT_ITEMS_IN_PARALLEL, DEFAULT_MAX_ITERATIONS, DEFAULT_MEMORY_TURNS, DEFAULT_TIMEOUT_SECONDS } from './engine/defaults';
 
 export const BUILT_IN_TOOLS = {
 	currentDateTime: 'currentDateTime',
@@ -165,6 +165,15 @@ export const agentBrainProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether to add `traceMarkdown`: the whole run as readable markdown, for debugging',
+			},
+			{
+				displayName: 'Items in Parallel',
+				name: 'itemsInParallel',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_ITEMS_IN_PARALLEL,
+				description:
+					'How many items the agent works on at once; 1 runs them one after another. Outputs keep the input order; items with the same session ID always run in order.',
 			},
 			{
 				displayName: 'Max Iterations',

@@ -149,6 +149,26 @@ export function responseBodyText(body: unknown, fallback = ''): string {
 }
 
 /**
+ * One backoff for every request through this transport to the same host: when one answers 429, the others wait too
+ * (Retry-After, else `pauseMs`) instead of each running into the limit on its own. Agent Brain shares one per execution
+ * across the items it runs in parallel.
+ */
+export function withSharedBackoff(transport: HttpTransport, pauseMs = 500): HttpTransport {
+	const pausedUntil = new Map<string, number>();
+	return async (request) => {
+		const host = new URL(request.url).host;
+		const wait = (pausedUntil.get(host) ?? 0) - Date.now();
+		if (wait > 0) await abortableWait(defaultSleep(wait), request.signal);
+		const response = await transport(request);
+		if (response.status === 429) {
+			const until = Date.now() + (retryAfterMs(response.headers) ?? pauseMs);
+			pausedUntil.set(host, Math.max(pausedUntil.get(host) ?? 0, until));
+		}
+		return response;
+	};
+}
+
+/**
  * Sends a request, retrying 408/429/5xx, timeouts and network failures with exponential backoff
  * that honours Retry-After. Resolves with a 2xx-4xx response other than 401/403/408/429;
  * throws AgenticError('auth') on 401/403 naming the credential, and AgenticError('rate_limited'|'upstream')

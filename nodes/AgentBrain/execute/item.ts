@@ -8,7 +8,8 @@ import { resultToJson, type TraceOutput } from './output';
 import type { ExecutionResources } from './resources';
 import { assembleTools } from './tools';
 
-export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resources: ExecutionResources): Promise<INodeExecutionData> {
+/** `signal` stops the run: the execution was cancelled, or another item failed. */
+export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resources: ExecutionResources, signal?: AbortSignal): Promise<INodeExecutionData> {
 	const settings = readItemSettings(ctx, itemIndex);
 	const tools = await assembleTools(ctx, settings.builtInTools, itemIndex, resources);
 	const { sessionId, memoryTurns } = settings;
@@ -26,7 +27,7 @@ export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resourc
 		tokenBudget: settings.tokenBudget,
 		requireCitations: settings.requireCitations,
 		outputSchema: settings.outputSchema,
-		signal: ctx.getExecutionCancelSignal?.(),
+		signal: signal ?? ctx.getExecutionCancelSignal?.(),
 		secrets: resources.secrets(),
 	});
 	if (conversations) await conversations.append(sessionId, result.turn, Math.max(DEFAULT_KEEP_TURNS, memoryTurns));

@@ -1,7 +1,7 @@
 // What one execution shares across its items: the model connection, the conversation store, and the Tavily client and memory store, each opened by the first item that needs it.
 import { NodeConnectionTypes, NodeOperationError, type ICredentialDataDecryptedObject, type IExecuteFunctions } from 'n8n-workflow';
 import { AgenticError } from '../../shared/errors';
-import type { HttpTransport } from '../../shared/http';
+import { withSharedBackoff, type HttpTransport } from '../../shared/http';
 import { n8nTransport } from '../../shared/n8nHttp';
 import { toNodeError } from '../../shared/nodeErrors';
 import { OPENAI_CREDENTIAL_NAME, openAiConnection, type OpenAiConnection } from '../../shared/openAiCompatible';
@@ -58,7 +58,8 @@ export class ExecutionResources {
 		/** The chat model node on the Chat Model input; it replaces the credential's server for the runs. */
 		readonly chatModelNode: string | undefined,
 	) {
-		this.transport = n8nTransport(ctx);
+		// Items run in parallel: a 429 to one slows them all down.
+		this.transport = withSharedBackoff(n8nTransport(ctx));
 		this.hasToolInput = typeof ctx.getNodeInputs !== 'function' || ctx.getNodeInputs().some((input) => input.type === NodeConnectionTypes.AiTool);
 	}
 
