@@ -18,6 +18,7 @@ export class AgentBrain implements INodeType {
 		inputs: [
 			NodeConnectionTypes.Main,
 			{ type: NodeConnectionTypes.AiLanguageModel, displayName: 'Chat Model', required: false, maxConnections: 1 },
+			{ type: NodeConnectionTypes.AiMemory, displayName: 'Memory', required: false, maxConnections: 1 },
 			{ type: NodeConnectionTypes.AiTool, displayName: 'Tool', required: false },
 		],
 		outputs: [NodeConnectionTypes.Main],

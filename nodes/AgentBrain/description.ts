@@ -122,7 +122,7 @@ export const agentBrainProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description:
-			'Set it to remember the conversation: items with the same session ID see the earlier turns (kept in the Conversation Store, across restarts). Leave empty for no memory. Example: {{ $JSON.body.userId }}.',
+			'Set it to remember the conversation: items with the same session ID see the earlier turns, tool calls included (kept in the Conversation Store, across restarts). Leave empty for no memory. Not used when a Memory node is connected. Example: {{ $JSON.body.userId }}.',
 	},
 	{
 		displayName: 'Conversation Store',

@@ -1,7 +1,8 @@
-// One input item through the agent: its settings and tools, the conversation so far, the run, and the turn kept for the session.
+// One input item through the agent: its settings and tools, the conversation so far (a Memory node or the session store), the run, and the turn kept.
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { runAgent } from '../engine/loop';
 import { DEFAULT_KEEP_TURNS } from '../engine/memory';
+import { connectedMemory } from './chatMemory';
 import { chatModelForItem } from './chatModel';
 import { readItemSettings } from './options';
 import { resultToJson, type TraceOutput } from './output';
@@ -13,8 +14,10 @@ export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resourc
 	const settings = readItemSettings(ctx, itemIndex);
 	const tools = await assembleTools(ctx, settings.builtInTools, itemIndex, resources);
 	const { sessionId, memoryTurns } = settings;
-	const conversations = sessionId ? await resources.conversations() : undefined;
-	const history = conversations ? await conversations.load(sessionId, memoryTurns) : [];
+	const memory = await connectedMemory(ctx, itemIndex);
+	// A connected Memory node holds the conversation; the node's own session store serves only without one.
+	const conversations = !memory && sessionId ? await resources.conversations() : undefined;
+	const history = memory ? await memory.load() : conversations ? await conversations.load(sessionId, memoryTurns) : [];
 	const model = await chatModelForItem(ctx, itemIndex, settings, resources, tools.length);
 	const result = await runAgent({
 		model,
@@ -30,7 +33,8 @@ export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resourc
 		signal: signal ?? ctx.getExecutionCancelSignal?.(),
 		secrets: resources.secrets(),
 	});
-	if (conversations) await conversations.append(sessionId, result.turn, Math.max(DEFAULT_KEEP_TURNS, memoryTurns));
+	if (memory) await memory.save(settings.task, result.answer);
+	else if (conversations) await conversations.append(sessionId, result.turn, Math.max(DEFAULT_KEEP_TURNS, memoryTurns));
 	// As another agent's tool, the result is read by a model: the trace would only cost it tokens.
 	const trace: TraceOutput = !resources.hasToolInput ? 'none' : settings.traceMarkdown ? 'json+markdown' : 'json';
 	return { json: resultToJson(result, trace, sessionId), pairedItem: { item: itemIndex } };

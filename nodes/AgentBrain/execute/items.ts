@@ -2,11 +2,14 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { errorItem, toNodeError, type NodeError } from '../../shared/nodeErrors';
 import { DEFAULT_ITEMS_IN_PARALLEL } from '../engine/defaults';
+import { memoryNodeName } from './chatMemory';
 import { runItem } from './item';
 import type { ExecutionResources } from './resources';
 
 /** How many items run at once; a setting of the execution, read from the first item. */
 function itemsInParallel(ctx: IExecuteFunctions): number {
+	// A Memory node's session key is its own: items that may share a conversation run in order.
+	if (memoryNodeName(ctx)) return 1;
 	const value = Number(ctx.getNodeParameter('options.itemsInParallel', 0, DEFAULT_ITEMS_IN_PARALLEL));
 	return Number.isInteger(value) && value >= 1 ? value : DEFAULT_ITEMS_IN_PARALLEL;
 }
