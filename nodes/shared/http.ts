@@ -11,6 +11,8 @@ export interface HttpRequest {
 	body?: unknown;
 	timeoutMs?: number;
 	signal?: AbortSignal;
+	/** Give a 2xx body as its stream of bytes (server-sent events, read as they come) instead of reading it whole. */
+	stream?: boolean;
 }
 
 export interface HttpResponse {
@@ -64,6 +66,7 @@ export const fetchTransport: HttpTransport = async (request) => {
 	response.headers.forEach((value, key) => {
 		responseHeaders[key.toLowerCase()] = value;
 	});
+	if (request.stream && response.ok && response.body) return { status: response.status, headers: responseHeaders, body: response.body };
 	const text = await response.text();
 	return { status: response.status, headers: responseHeaders, body: parseBody(text, responseHeaders['content-type']) };
 };

@@ -12,10 +12,14 @@ export interface StandInOptions {
 	withoutTools?: boolean;
 }
 
+type Invoke = (messages: unknown[], options?: { signal?: AbortSignal }) => Promise<Record<string, unknown>>;
+type Stream = (messages: unknown[], options?: { signal?: AbortSignal }) => Promise<AsyncIterable<Record<string, unknown>>>;
+
 export interface StandInChatModel {
 	lc_namespace: string[];
-	invoke(messages: unknown[], options?: { signal?: AbortSignal }): Promise<Record<string, unknown>>;
-	bindTools?(tools: unknown[]): { invoke(messages: unknown[], options?: { signal?: AbortSignal }): Promise<Record<string, unknown>> };
+	invoke: Invoke;
+	stream: Stream;
+	bindTools?(tools: unknown[]): { invoke: Invoke; stream: Stream };
 	/** Tool definitions each bindTools call got. */
 	boundTools: unknown[][];
 }
@@ -52,6 +56,24 @@ function aiMessageOf(body: any, contentBlocks: boolean): Record<string, unknown>
 	};
 }
 
+/** An AIMessageChunk's fields and its `concat`, which joins text and keeps the last chunk's tool calls and usage. */
+function chunk(fields: Record<string, unknown>): Record<string, unknown> {
+	return {
+		...fields,
+		concat(other: Record<string, unknown>) {
+			return chunk({ ...fields, ...other, content: `${fields.content ?? ''}${other.content ?? ''}` });
+		},
+	};
+}
+
+/** The whole reply, then handed out as ChatOpenAI's stream would: its text a word per chunk, then one chunk with the calls and usage. */
+async function* chunksOf(reply: Record<string, unknown>): AsyncGenerator<Record<string, unknown>> {
+	const content = reply.content;
+	const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((block: { text?: string }) => block.text ?? '').join('') : '';
+	for (const word of text.match(/\S+\s*|\s+/g) ?? []) yield chunk({ content: word });
+	yield chunk({ content: '', tool_calls: reply.tool_calls, invalid_tool_calls: reply.invalid_tool_calls, usage_metadata: reply.usage_metadata });
+}
+
 export function langChainChatModel(options: StandInOptions): StandInChatModel {
 	const call = async (messages: unknown[], tools: unknown[] | undefined, signal: AbortSignal | undefined) => {
 		const body: Record<string, unknown> = { model: options.model ?? 'gpt-4o-mini', messages: messages.map(coerce) };
@@ -71,11 +93,15 @@ export function langChainChatModel(options: StandInOptions): StandInChatModel {
 		lc_namespace: ['langchain', 'chat_models', 'openai'],
 		boundTools: [],
 		invoke: (messages, invokeOptions) => call(messages, undefined, invokeOptions?.signal),
+		stream: async (messages, streamOptions) => chunksOf(await call(messages, undefined, streamOptions?.signal)),
 	};
 	if (!options.withoutTools) {
 		model.bindTools = (tools) => {
 			model.boundTools.push(tools);
-			return { invoke: (messages, invokeOptions) => call(messages, tools, invokeOptions?.signal) };
+			return {
+				invoke: (messages, invokeOptions) => call(messages, tools, invokeOptions?.signal),
+				stream: async (messages, streamOptions) => chunksOf(await call(messages, tools, streamOptions?.signal)),
+			};
 		};
 	}
 	return model;

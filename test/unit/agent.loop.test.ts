@@ -103,6 +103,22 @@ describe.each(MODELS)('agent loop through %s', (_name, makeModel) => {
 		]);
 	});
 
+	it('streams the words as they are written, secrets removed, and returns the same result as without streaming', async () => {
+		const answer = `Paris is the capital of France (key ${KEY}).`;
+		const script = () => [{ toolCalls: [{ id: 'c1', name: 'lookup', arguments: { q: 'capital' } }], usage: { prompt_tokens: 10, completion_tokens: 5 } }, { content: answer, usage: { prompt_tokens: 20, completion_tokens: 9 } }];
+		fake.setScript(script());
+		const pieces: string[] = [];
+		const streamed = await run({ tools: [echoTool()], secrets: [KEY], onText: (text) => pieces.push(text) });
+		expect(pieces.length).toBeGreaterThan(1);
+		expect(pieces.join('')).toBe('Paris is the capital of France (key [redacted]).');
+		for (const piece of pieces) expect(piece).not.toMatch(/sk-|test-key/);
+		fake.setScript(script());
+		const whole = await run({ tools: [echoTool()], secrets: [KEY] });
+		const comparable = (result: typeof whole) => ({ ...result, trace: result.trace.map(({ ms: _ms, ...entry }) => entry), toolCalls: result.toolCalls.map(({ ms: _ms, ...call }) => call) });
+		expect(comparable(streamed)).toEqual(comparable(whole));
+		expect(streamed.usage).toEqual({ promptTokens: 30, completionTokens: 14, totalTokens: 44 });
+	});
+
 	it('stops at max iterations with one last tool-free call for a best-effort answer', async () => {
 		let n = 0;
 		const searching: Responder = () => ({ content: 'still searching', toolCalls: [{ name: 'lookup', arguments: { q: `try ${++n}` } }] });

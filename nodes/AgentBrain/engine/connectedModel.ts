@@ -7,6 +7,31 @@ import type { AssistantMessage, ChatMessage, ChatModel, ChatRequest, ChatRespons
 /** What a runnable chat model offers (LangChain's BaseChatModel and the model `bindTools` returns). */
 export interface LangChainRunnable {
 	invoke(input: unknown[], options?: { signal?: AbortSignal }): Promise<unknown>;
+	/** AIMessageChunks, which `concat` into the whole message. */
+	stream?(input: unknown[], options?: { signal?: AbortSignal }): Promise<AsyncIterable<unknown>>;
+}
+
+interface MessageChunk {
+	content?: unknown;
+	concat?(other: unknown): MessageChunk;
+}
+
+/** The reply streamed: each chunk's text handed on, the chunks joined the way LangChain joins them (tool calls, usage). */
+async function streamedReply(runnable: LangChainRunnable, input: unknown[], signal: AbortSignal | undefined, onText: (text: string) => void): Promise<unknown> {
+	if (typeof runnable.stream !== 'function') {
+		const reply = await runnable.invoke(input, { signal });
+		const text = contentText((reply as MessageChunk | undefined)?.content);
+		if (text) onText(text);
+		return reply;
+	}
+	let whole: MessageChunk | undefined;
+	for await (const chunk of await runnable.stream(input, { signal })) {
+		const piece = chunk as MessageChunk;
+		const text = contentText(piece.content);
+		if (text) onText(text);
+		whole = whole === undefined ? piece : typeof whole.concat === 'function' ? whole.concat(piece) : piece;
+	}
+	return whole;
 }
 
 /** The surface of a LangChain chat model this adapter uses; no LangChain class is imported (n8n supplies its own). */
@@ -179,7 +204,8 @@ export class ConnectedChatModel implements ChatModel {
 		const runnable = this.runnableFor(request.tools);
 		let reply: unknown;
 		try {
-			reply = await runnable.invoke(request.messages.map(toLangChainMessage), { signal: request.signal });
+			const input = request.messages.map(toLangChainMessage);
+			reply = request.onText ? await streamedReply(runnable, input, request.signal, request.onText) : await runnable.invoke(input, { signal: request.signal });
 		} catch (error) {
 			throw connectedModelError(error, this.modelName);
 		}

@@ -19,6 +19,9 @@ export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resourc
 	const conversations = !memory && sessionId ? await resources.conversations() : undefined;
 	const history = memory ? await memory.load() : conversations ? await conversations.load(sessionId, memoryTurns) : [];
 	const model = await chatModelForItem(ctx, itemIndex, settings, resources, tools.length);
+	// A Chat Trigger or a streaming webhook gets the words as the model writes them; the item's output is the same.
+	const streaming = typeof ctx.isStreaming === 'function' && ctx.isStreaming();
+	if (streaming) ctx.sendChunk('begin', itemIndex);
 	const result = await runAgent({
 		model,
 		task: settings.task,
@@ -32,6 +35,9 @@ export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resourc
 		outputSchema: settings.outputSchema,
 		signal: signal ?? ctx.getExecutionCancelSignal?.(),
 		secrets: resources.secrets(),
+		onText: streaming ? (text) => ctx.sendChunk('item', itemIndex, text) : undefined,
+	}).finally(() => {
+		if (streaming) ctx.sendChunk('end', itemIndex);
 	});
 	if (memory) await memory.save(settings.task, result.answer);
 	else if (conversations) await conversations.append(sessionId, result.turn, Math.max(DEFAULT_KEEP_TURNS, memoryTurns));
