@@ -1,8 +1,10 @@
 // Agent Brain benchmark: the loop's own overhead per iteration (zero-latency in-process model, no-op tool), and in real
-// n8n, by Agent Brain and by n8n's built-in AI Agent, one 5-tool-call task and a batch of 20 items on a model with latency.
+// n8n, by Agent Brain and by n8n's built-in AI Agent, one 5-tool-call task and a batch of 20 items on a model with latency,
+// and how soon a streaming webhook gets Agent Brain's first words and its whole answer.
 import { runAgent } from '../../nodes/AgentBrain/engine/loop';
 import type { AgentTool, ChatModel, ChatRequest, ChatResponse } from '../../nodes/AgentBrain/engine/types';
 import { startN8n, type N8nInstance, type WorkflowSpec } from '../e2e/harness';
+import { streamWebhook } from '../e2e/streaming';
 import { startFakeOpenAI, type FakeOpenAI, type ScriptedReply } from '../fakes/openai';
 
 function percentile(values: number[], p: number): number {
@@ -79,10 +81,51 @@ function batchItemTask(request: { body: any }): ScriptedReply {
 	return { toolCalls: [{ name: toolName, arguments: { input: `step ${results + 1}` } }], delayMs: BATCH_LATENCY_MS };
 }
 
-/** Both benchmarks share one fake: batch items say so in their task. */
+const STREAM_WORDS = 20;
+const STREAM_WORD_MS = 50;
+const STREAM_RUNS = 5;
+
+/** All benchmarks share one fake: batch items and the streaming task say so in their task. */
 function benchTask(request: { body: any }): ScriptedReply {
 	const task = JSON.stringify(request.body.messages?.find((m: any) => m.role === 'user')?.content ?? '');
+	if (task.includes('Stream an answer')) return { content: Array.from({ length: STREAM_WORDS }, (_, i) => `word${i}`).join(' '), streamDelayMs: STREAM_WORD_MS };
 	return task.includes('Batch item') ? batchItemTask(request) : fiveToolCallTask(request);
+}
+
+function streamingWorkflow(): WorkflowSpec {
+	return {
+		name: 'Bench streaming Agent Brain',
+		nodes: [
+			{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2.1, position: [0, 0], webhookId: 'bench-stream', parameters: { httpMethod: 'POST', path: 'bench-stream', responseMode: 'streaming', options: {} } },
+			{
+				name: 'Agent Brain',
+				type: 'n8n-nodes-agentic.agentBrain',
+				typeVersion: 1,
+				position: [300, 0],
+				parameters: { task: '={{ $json.body.task }}', model: 'gpt-4o-mini', builtInTools: [] },
+				credentials: { openAiCompatibleAgenticApi: { name: 'Bench OpenAI-compatible' } },
+			},
+		],
+		connections: { Webhook: { main: [[{ node: 'Agent Brain', type: 'main', index: 0 }]] } },
+	};
+}
+
+/** A streaming webhook: when the first words reach the client and when the whole answer has (the model writes 20 words, 50 ms apart). */
+async function streamingTimes(n8n: N8nInstance): Promise<{ firstChunkMs: number; fullAnswerMs: number }> {
+	const first: number[] = [];
+	const full: number[] = [];
+	for (let i = 0; i <= STREAM_RUNS; i++) {
+		const { chunks, startedAt } = await streamWebhook(`${n8n.url}/webhook/bench-stream`, { task: 'Stream an answer.' });
+		const items = chunks.filter((chunk) => chunk.type === 'item');
+		if (items.map((chunk) => chunk.content).join('').split(' ').length !== STREAM_WORDS) throw new Error(`bench-stream: ${JSON.stringify(chunks).slice(0, 300)}`);
+		// The first run warms up.
+		if (i === 0) continue;
+		first.push(items[0].at - startedAt);
+		full.push(chunks.at(-1)!.at - startedAt);
+	}
+	const result = { firstChunkMs: percentile(first, 50), fullAnswerMs: percentile(full, 50) };
+	console.log(JSON.stringify({ suite: 'agent', case: 'bench-stream', runs: STREAM_RUNS, words: STREAM_WORDS, msPerWord: STREAM_WORD_MS, ...result }));
+	return result;
 }
 
 /** Webhook → 20 items (Code) → the agent with its default batch settings → Respond with all items. */
@@ -263,6 +306,8 @@ interface N8nFigures {
 	webhookBaselineMs?: number | null;
 	batchAgentBrainMs?: number | null;
 	batchN8nAgentMs?: number | null;
+	firstChunkMs?: number | null;
+	fullAnswerMs?: number | null;
 	note?: string;
 }
 
@@ -277,7 +322,7 @@ async function n8nComparison(): Promise<N8nFigures> {
 				{ name: 'Bench OpenAI-compatible', type: 'openAiCompatibleAgenticApi', data: { apiKey: BENCH_OPENAI_KEY, baseUrl: fake.url, organization: '', extraHeaders: '{}' } },
 				{ name: 'Bench OpenAI', type: 'openAiApi', data: { apiKey: BENCH_OPENAI_KEY, url: fake.url, header: false } },
 			],
-			workflows: [...benchWorkflows(), ...batchWorkflows()],
+			workflows: [...benchWorkflows(), ...batchWorkflows(), streamingWorkflow()],
 		});
 		const timeOne = async (path: string) => {
 			// n8n finishes saving an execution after it has answered the webhook; a short pause keeps one
@@ -317,6 +362,7 @@ async function n8nComparison(): Promise<N8nFigures> {
 			agentBrainMs: percentile(times['bench-agent-brain'], 50),
 			n8nAgentMs: percentile(times['bench-n8n-agent'], 50),
 			...(await batchComparison(n8n, fake)),
+			...(await streamingTimes(n8n)),
 		};
 	} catch (error) {
 		return { agentBrainMs: null, n8nAgentMs: null, note: `n8n comparison failed: ${(error as Error).message.split('\n')[0].slice(0, 400)}` };
@@ -342,6 +388,8 @@ export async function run(args: string[]): Promise<void> {
 			webhookBaselineMs: round(n8n.webhookBaselineMs),
 			batchAgentBrainMs: round(n8n.batchAgentBrainMs),
 			batchN8nAgentMs: round(n8n.batchN8nAgentMs),
+			firstChunkMs: round(n8n.firstChunkMs),
+			fullAnswerMs: round(n8n.fullAnswerMs),
 		}),
 	);
 }
