@@ -25,6 +25,14 @@ async function* eventData(body: AsyncIterable<Uint8Array | string>): AsyncGenera
 	if (buffered.trim().startsWith('data:')) yield buffered.trim().slice(5).trim();
 }
 
+function jsonOrUndefined(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
 interface PartialCall {
 	id?: string;
 	name: string;
@@ -44,12 +52,8 @@ export async function readStreamedCompletion(body: unknown, onText: (text: strin
 	let usage: unknown;
 	for await (const data of eventData(body as AsyncIterable<Uint8Array | string>)) {
 		if (data === '[DONE]') break;
-		let chunk: unknown;
-		try {
-			chunk = JSON.parse(data);
-		} catch {
-			throw new AgenticError('upstream', `The model server sent a stream event that is not JSON: ${data.slice(0, 200)}`);
-		}
+		const chunk = jsonOrUndefined(data);
+		if (chunk === undefined) throw new AgenticError('upstream', `The model server sent a stream event that is not JSON: ${data.slice(0, 200)}`);
 		if (!isPlainObject(chunk)) continue;
 		if (isPlainObject(chunk.usage)) usage = chunk.usage;
 		const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
