@@ -42,6 +42,8 @@ export {
 export {
 	runAgent,
 	OpenAiChatModel,
+	ConnectedChatModel,
+	type LangChainChatModelLike,
 	FileConversationStore,
 	InMemoryConversationStore,
 	webSearchTool,

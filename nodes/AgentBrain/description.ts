@@ -3,7 +3,7 @@ import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_CONVERSATION_TABLE } from './engine/postgresConversationStore';
 import { backendCredentialDescriptions } from '../VectorMemory/backends';
 import { backendField, commonFields, embeddingFields } from '../VectorMemory/descriptions/VectorMemoryDescription';
-import { DEFAULT_MAX_ITERATIONS, DEFAULT_MEMORY_TURNS, DEFAULT_TIMEOUT_SECONDS } from './engine/defaults';
+import { DEFAULT_ITEMS_IN_PARALLEL, DEFAULT_MAX_ITERATIONS, DEFAULT_MEMORY_TURNS, DEFAULT_TIMEOUT_SECONDS } from './engine/defaults';
 
 export const BUILT_IN_TOOLS = {
 	currentDateTime: 'currentDateTime',
@@ -71,7 +71,8 @@ export const agentBrainProperties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: 'gpt-4o-mini',
-		description: 'Model name as the server knows it, e.g. gpt-4o-mini (OpenAI), llama3.1 (Ollama), openai/gpt-4o (OpenRouter). The model must support tool calling.',
+		description:
+			'Model name as the server of the OpenAI-Compatible API credential knows it, e.g. gpt-4o-mini (OpenAI), llama3.1 (Ollama), openai/gpt-4o (OpenRouter). The model must support tool calling. Not used when a chat model is connected to the Chat Model input.',
 	},
 	{
 		displayName: 'System Message',
@@ -127,7 +128,7 @@ export const agentBrainProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description:
-			'Set it to remember the conversation: items with the same session ID see the earlier turns (kept in the Conversation Store, across restarts). Leave empty for no memory. Example: {{ $JSON.body.userId }}.',
+			'Set it to remember the conversation: items with the same session ID see the earlier turns, tool calls included (kept in the Conversation Store, across restarts). Leave empty for no memory. Not used when a Memory node is connected. Example: {{ $JSON.body.userId }}.',
 	},
 	{
 		displayName: 'Conversation Store',
@@ -172,6 +173,15 @@ export const agentBrainProperties: INodeProperties[] = [
 				description: 'Whether to add `traceMarkdown`: the whole run as readable markdown, for debugging',
 			},
 			{
+				displayName: 'Items in Parallel',
+				name: 'itemsInParallel',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_ITEMS_IN_PARALLEL,
+				description:
+					'How many items the agent works on at once; 1 runs them one after another. Outputs keep the input order; items with the same session ID always run in order.',
+			},
+			{
 				displayName: 'Max Iterations',
 				name: 'maxIterations',
 				type: 'number',
@@ -186,7 +196,7 @@ export const agentBrainProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 1024,
-				description: 'Longest reply the model may write in one call, in tokens',
+				description: 'Longest reply the model may write in one call, in tokens. A connected chat model uses its own setting.',
 			},
 			{
 				displayName: 'Memory Turns',
@@ -218,7 +228,8 @@ export const agentBrainProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
 				default: 0.7,
-				description: 'Randomness of the replies: 0 for the most predictable. Some reasoning models accept no temperature.',
+				description:
+					'Randomness of the replies: 0 for the most predictable. Some reasoning models accept no temperature. A connected chat model uses its own setting.',
 			},
 			{
 				displayName: 'Timeout (Seconds)',
@@ -241,12 +252,12 @@ export const agentBrainProperties: INodeProperties[] = [
 ];
 
 /**
- * The OpenAI-compatible credential, Tavily's when a web tool is on, and each memory backend's when a memory tool
+ * The OpenAI-compatible credential (optional: a chat model connected to the Chat Model input replaces it), Tavily's when a web tool is on, and each memory backend's when a memory tool
  * uses that backend. Built by code, so the node's description names this array instead of holding it: n8n's lint
  * rules read a `credentials` array literal entry by entry and crash on a spread.
  */
 export const agentBrainCredentials: INodeCredentialDescription[] = [
-	{ name: 'openAiCompatibleAgenticApi', required: true },
+	{ name: 'openAiCompatibleAgenticApi', required: false },
 	{
 		name: 'tavilyAgenticApi',
 		required: true,

@@ -11,6 +11,8 @@ export interface HttpRequest {
 	body?: unknown;
 	timeoutMs?: number;
 	signal?: AbortSignal;
+	/** Give a 2xx body as its stream of bytes (server-sent events, read as they come) instead of reading it whole. */
+	stream?: boolean;
 }
 
 export interface HttpResponse {
@@ -64,6 +66,7 @@ export const fetchTransport: HttpTransport = async (request) => {
 	response.headers.forEach((value, key) => {
 		responseHeaders[key.toLowerCase()] = value;
 	});
+	if (request.stream && response.ok && response.body) return { status: response.status, headers: responseHeaders, body: response.body };
 	const text = await response.text();
 	return { status: response.status, headers: responseHeaders, body: parseBody(text, responseHeaders['content-type']) };
 };
@@ -146,6 +149,26 @@ export function responseBodyText(body: unknown, fallback = ''): string {
 	if (typeof nested?.message === 'string') return nested.message.slice(0, 300);
 	if (typeof nested?.error === 'string') return nested.error.slice(0, 300);
 	return JSON.stringify(body).slice(0, 300);
+}
+
+/**
+ * One backoff for every request through this transport to the same host: when one answers 429, the others wait too
+ * (Retry-After, else `pauseMs`) instead of each running into the limit on its own. Agent Brain shares one per execution
+ * across the items it runs in parallel.
+ */
+export function withSharedBackoff(transport: HttpTransport, pauseMs = 500): HttpTransport {
+	const pausedUntil = new Map<string, number>();
+	return async (request) => {
+		const host = new URL(request.url).host;
+		const wait = (pausedUntil.get(host) ?? 0) - Date.now();
+		if (wait > 0) await abortableWait(defaultSleep(wait), request.signal);
+		const response = await transport(request);
+		if (response.status === 429) {
+			const until = Date.now() + (retryAfterMs(response.headers) ?? pauseMs);
+			pausedUntil.set(host, Math.max(pausedUntil.get(host) ?? 0, until));
+		}
+		return response;
+	};
 }
 
 /**

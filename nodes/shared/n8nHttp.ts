@@ -2,6 +2,12 @@
 import type { IExecuteFunctions, IHttpRequestOptions, ISupplyDataFunctions } from 'n8n-workflow';
 import { parseBody, type HttpTransport } from './http';
 
+async function streamText(stream: AsyncIterable<Buffer | string>): Promise<string> {
+	const parts: Buffer[] = [];
+	for await (const part of stream) parts.push(Buffer.from(part));
+	return Buffer.concat(parts).toString('utf8');
+}
+
 export function n8nTransport(ctx: IExecuteFunctions | ISupplyDataFunctions): HttpTransport {
 	return async (request) => {
 		const options: IHttpRequestOptions = {
@@ -13,7 +19,7 @@ export function n8nTransport(ctx: IExecuteFunctions | ISupplyDataFunctions): Htt
 			timeout: request.timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			encoding: 'text',
+			encoding: request.stream ? 'stream' : 'text',
 			abortSignal: request.signal,
 		};
 		let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
@@ -26,7 +32,10 @@ export function n8nTransport(ctx: IExecuteFunctions | ISupplyDataFunctions): Htt
 		}
 		const headers: Record<string, string> = {};
 		for (const [key, value] of Object.entries(response.headers ?? {})) headers[key.toLowerCase()] = String(value);
-		const body = typeof response.body === 'string' ? parseBody(response.body, headers['content-type']) : response.body;
+		const ok = response.statusCode >= 200 && response.statusCode < 300;
+		// Only a success is streamed; an error's body is read whole, for its message.
+		const raw = request.stream && !ok ? await streamText(response.body as AsyncIterable<Buffer | string>) : response.body;
+		const body = typeof raw === 'string' ? parseBody(raw, headers['content-type']) : raw;
 		return { status: response.statusCode, headers, body };
 	};
 }

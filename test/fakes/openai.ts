@@ -21,6 +21,8 @@ export interface ScriptedReply {
 	body?: unknown;
 	/** Wait this long before answering. */
 	delayMs?: number;
+	/** Streamed: send the text a word per event, this long apart (a model writing slowly). */
+	streamDelayMs?: number;
 	usage?: { prompt_tokens: number; completion_tokens: number };
 }
 
@@ -36,6 +38,8 @@ export interface RecordedRequest {
 	path: string;
 	headers: Record<string, string>;
 	body: any;
+	/** Streamed answers: when the last piece of text was written. */
+	lastTokenAt?: number;
 }
 
 export interface FakeOpenAI {
@@ -185,7 +189,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 			const delta = (d: unknown, finish: string | null = null) =>
 				send({ ...base, choices: [{ index: 0, delta: d, logprobs: null, finish_reason: finish }] });
 			delta({ role: 'assistant', content: toolCalls.length > 0 && !reply.content ? null : '', refusal: null });
-			if (content) {
+			if (content && reply.streamDelayMs) {
+				for (const word of content.match(/\S+\s*|\s+/g) ?? []) {
+					await sleep(reply.streamDelayMs);
+					delta({ content: word });
+				}
+				const record = requests.find((r) => r.body === body);
+				if (record) record.lastTokenAt = Date.now();
+			} else if (content) {
 				// Several pieces, split on code points so multi-byte text (Hebrew, emoji) arrives whole.
 				const chars = Array.from(content);
 				const step = Math.max(1, Math.ceil(chars.length / 3));

@@ -40,6 +40,8 @@ export interface ExecuteContextOptions {
 	nodeInputs?: INodeInputConfiguration[];
 	/** What sub-nodes supply on each connection type (e.g. ai_tool: [tools]). */
 	connectionData?: Record<string, unknown>;
+	/** The names of the sub-nodes connected on each connection type, as getParentNodes gives them (e.g. ai_languageModel: ['OpenAI Chat Model']). */
+	subNodes?: Record<string, string[]>;
 	/** The execution's cancel signal (default one that is never aborted). */
 	cancelSignal?: AbortSignal;
 }
@@ -189,6 +191,8 @@ export function executeContext(options: ExecuteContextOptions = {}): ExecuteCont
 		return resolved.get(itemIndex)!;
 	};
 	const node = nodeOf(options.nodeType, parametersOf(0));
+	// As in a workflow: the node names the credential it is set to for each type the test gives.
+	if (options.credentials) node.credentials = Object.fromEntries(Object.keys(options.credentials).map((type) => [type, { id: `cred-${type}`, name: `Test ${type}` }]));
 	const description = options.nodeType?.description;
 	const staticInputs = Array.isArray(description?.inputs)
 		? description.inputs.map((input) => (typeof input === 'string' ? { type: input } : input))
@@ -237,14 +241,24 @@ export function executeContext(options: ExecuteContextOptions = {}): ExecuteCont
 				if (!NodeHelpers.displayParameter(node.parameters, declared, node, description, node.parameters)) throw new NodeOperationError(node, 'Credentials not found');
 			}
 			const data = options.credentials?.[type];
+			const required = (description?.credentials ?? []).find((c) => c.name === type)?.required === true;
+			// n8n's own words when an optional credential was not set.
+			if (!data && description && !required) throw new NodeOperationError(node, 'Node does not require credentials');
 			if (!data) throw new NodeOperationError(node, `Node does not have any credentials set for "${type}"`, { level: 'warning' });
 			return structuredClone(data);
 		},
 		getNodeInputs: () => nodeInputs,
 		getInputConnectionData: async (type: string) => {
-			if (!nodeInputs.some((input) => input.type === type)) throw new UserError('Node does not have input of type', { extra: { nodeName: node.name, connectionType: type } });
+			const declared = nodeInputs.filter((input) => input.type === type);
+			if (declared.length === 0) throw new UserError('Node does not have input of type', { extra: { nodeName: node.name, connectionType: type } });
+			// n8n gives a single-connection input's sub-node itself, and nothing when none is connected.
+			if (declared.length === 1 && declared[0].maxConnections === 1) return options.connectionData?.[type];
 			return options.connectionData?.[type] ?? [];
 		},
+		getParentNodes: (_nodeName: string, parentOptions: { connectionType?: string } = {}) =>
+			Object.entries(options.subNodes ?? {})
+				.filter(([type]) => parentOptions.connectionType === undefined || parentOptions.connectionType === type)
+				.flatMap(([type, names]) => names.map((name) => ({ name, type: `sub-node.${type}`, typeVersion: 1, disabled: false }))),
 		getExecutionCancelSignal: () => cancelSignal,
 		helpers: {
 			httpRequest,

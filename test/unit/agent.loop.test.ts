@@ -1,10 +1,12 @@
-// The agent loop and its guards, driven turn by turn by the scripted OpenAI fake over real HTTP.
+// The agent loop and its guards, driven turn by turn by the scripted OpenAI fake over real HTTP: through the OpenAI-compatible client, and through a connected LangChain chat model.
 import { AgenticError } from '../../nodes/shared/errors';
 import { runAgent, type AgentRunOptions } from '../../nodes/AgentBrain/engine/loop';
+import { ConnectedChatModel } from '../../nodes/AgentBrain/engine/connectedModel';
 import { OpenAiChatModel, parseCompletion } from '../../nodes/AgentBrain/engine/model';
 import { traceToMarkdown } from '../../nodes/AgentBrain/engine/trace';
 import type { AgentTool, ChatModel } from '../../nodes/AgentBrain/engine/types';
 import { startFakeOpenAI, type FakeOpenAI, type Responder } from '../fakes/openai';
+import { langChainChatModel } from '../helpers/langChainChatModel';
 
 const KEY = 'sk-test-key';
 let fake: FakeOpenAI;
@@ -34,7 +36,19 @@ function echoTool(name = 'lookup', onRun: (args: Record<string, unknown>) => unk
 
 const run = (options: Partial<AgentRunOptions>) => runAgent({ model: model(), task: 'Find it', ...options } as AgentRunOptions);
 
-describe('agent loop', () => {
+/** Every guard must hold whichever model the agent talks to. */
+const MODELS: Array<[string, () => ChatModel]> = [
+	['the OpenAI-Compatible API', () => model()],
+	['a connected chat model (LangChain surface)', () => new ConnectedChatModel(langChainChatModel({ baseUrl: fake.url, apiKey: KEY }), 'Chat Model')],
+	[
+		'a connected chat model answering in content blocks',
+		() => new ConnectedChatModel(langChainChatModel({ baseUrl: fake.url, apiKey: KEY, contentBlocks: true }), 'Chat Model'),
+	],
+];
+
+describe.each(MODELS)('agent loop through %s', (_name, makeModel) => {
+	const run = (options: Partial<AgentRunOptions>) => runAgent({ model: makeModel(), task: 'Find it', ...options } as AgentRunOptions);
+
 	it('runs a tool the model calls, feeds back the result, and returns the answer with usage and trace', async () => {
 		fake.setScript([{ toolCalls: [{ id: 'c1', name: 'lookup', arguments: { q: 'capital of France' } }] }, { content: 'Paris.' }]);
 		const tool = echoTool();
@@ -87,6 +101,22 @@ describe('agent loop', () => {
 			['a', 'slow result'],
 			['b', 'fast result'],
 		]);
+	});
+
+	it('streams the words as they are written, secrets removed, and returns the same result as without streaming', async () => {
+		const answer = `Paris is the capital of France (key ${KEY}).`;
+		const script = () => [{ toolCalls: [{ id: 'c1', name: 'lookup', arguments: { q: 'capital' } }], usage: { prompt_tokens: 10, completion_tokens: 5 } }, { content: answer, usage: { prompt_tokens: 20, completion_tokens: 9 } }];
+		fake.setScript(script());
+		const pieces: string[] = [];
+		const streamed = await run({ tools: [echoTool()], secrets: [KEY], onText: (text) => pieces.push(text) });
+		expect(pieces.length).toBeGreaterThan(1);
+		expect(pieces.join('')).toBe('Paris is the capital of France (key [redacted]).');
+		for (const piece of pieces) expect(piece).not.toMatch(/sk-|test-key/);
+		fake.setScript(script());
+		const whole = await run({ tools: [echoTool()], secrets: [KEY] });
+		const comparable = (result: typeof whole) => ({ ...result, trace: result.trace.map(({ ms: _ms, ...entry }) => entry), toolCalls: result.toolCalls.map(({ ms: _ms, ...call }) => call) });
+		expect(comparable(streamed)).toEqual(comparable(whole));
+		expect(streamed.usage).toEqual({ promptTokens: 30, completionTokens: 14, totalTokens: 44 });
 	});
 
 	it('stops at max iterations with one last tool-free call for a best-effort answer', async () => {
@@ -161,18 +191,17 @@ describe('agent loop', () => {
 		expect(result.stopReason).toBe('completed');
 		expect(result.answer).toBe('recovered');
 		expect(tool.calls).toBe(0);
-		const observations = fake.requests[1].body.messages.filter((m: { role: string }) => m.role === 'tool').map((m: { content: string }) => m.content);
+		// By call id: a LangChain model keeps the calls with broken arguments apart, after the others.
+		const toolMessages: Array<{ tool_call_id: string; content: string }> = fake.requests[1].body.messages.filter((m: { role: string }) => m.role === 'tool');
+		const observations = ['j', 's', 'u', 'e'].map((id) => toolMessages.find((m) => m.tool_call_id === id)?.content ?? '');
 		expect(observations[0]).toMatch(/^Error: the arguments are not valid JSON/);
 		expect(observations[1]).toMatch(/^Error: invalid arguments for lookup: \/q must be string/);
 		expect(observations[2]).toMatch(/^Error: there is no tool named "teleport". The tools are: lookup, explode/);
 		expect(observations[3]).toMatch(/^Error: explode failed: disk on fire/);
 		for (const text of observations) expect(text).toMatch(/Please fix your mistakes\.$/);
-		expect(result.toolCalls.map((c) => c.error)).toEqual([
-			expect.stringMatching(/not valid JSON/),
-			expect.stringMatching(/must be string/),
-			expect.stringMatching(/no tool named/),
-			expect.stringMatching(/disk on fire/),
-		]);
+		const errors = result.toolCalls.map((c) => c.error);
+		expect(errors).toHaveLength(4);
+		for (const problem of [/not valid JSON/, /must be string/, /no tool named/, /disk on fire/]) expect(errors).toContainEqual(expect.stringMatching(problem));
 	});
 
 	it('stops with stopReason "timeout" when a tool outlives the wall-clock limit', async () => {
@@ -215,60 +244,6 @@ describe('agent loop', () => {
 	it('refuses an empty task with a clear error', async () => {
 		await expect(run({ task: '   ' })).rejects.toMatchObject({ kind: 'invalid_input', field: 'Task', message: 'The task is empty' });
 		expect(fake.requests).toHaveLength(0);
-	});
-
-	it('names the credential on a refused key and never shows the key', async () => {
-		const wrong = 'sk-wrong-secret-123';
-		const error = await runAgent({ model: model({ apiKey: wrong }), task: 'hi' }).catch((e) => e);
-		expect(error).toBeInstanceOf(AgenticError);
-		expect(error.kind).toBe('auth');
-		expect(error.description).toMatch(/"OpenAI-Compatible API" credential/);
-		expect(`${error.message} ${error.description}`).not.toContain(wrong);
-	});
-
-	it('retries 429 and 5xx answers, then succeeds', async () => {
-		fake.setScript([{ status: 503 }, { status: 429, headers: { 'retry-after': '0' } }, { content: 'made it' }]);
-		const result = await run({});
-		expect(result.answer).toBe('made it');
-		expect(fake.requests).toHaveLength(3);
-	});
-
-	it('retries a model call that timed out', async () => {
-		fake.setScript([{ content: 'too slow', delayMs: 600 }, { content: 'in time' }]);
-		const result = await runAgent({ model: model({ timeoutMs: 150 }), task: 'hi' });
-		expect(result.answer).toBe('in time');
-		expect(fake.requests).toHaveLength(2);
-	});
-
-	it('pairs tool results with calls that came without an id (some local servers)', async () => {
-		fake.setScript([
-			(request) => ({ toolCalls: [{ name: 'lookup', arguments: { q: String(request.body.messages.length) } }] }),
-			{ content: 'ok' },
-		]);
-		const tool = echoTool();
-		// The fake always sends ids; a server that sends none is simulated by dropping them on the way in.
-		const noIds: ChatModel = {
-			async complete(request) {
-				const response = await model().complete(request);
-				const message = { ...response.message, tool_calls: response.message.tool_calls?.map((c) => ({ ...c, id: '' })) };
-				return parseCompletion({ choices: [{ message }], usage: {} });
-			},
-		};
-		const result = await runAgent({ model: noIds, task: 'x', tools: [tool] });
-		expect(result.answer).toBe('ok');
-		const [assistant, toolMessage] = fake.requests[1].body.messages.slice(-2);
-		expect(assistant.tool_calls[0].id).toMatch(/^call_[0-9a-f]{12}_0$/);
-		expect(toolMessage.tool_call_id).toBe(assistant.tool_calls[0].id);
-	});
-
-	it('gives a clear error when the server keeps failing', async () => {
-		fake.setScript([{ status: 500 }, { status: 500 }, { status: 500 }]);
-		await expect(run({})).rejects.toMatchObject({ kind: 'upstream', message: expect.stringMatching(/could not be reached after 3 tries: HTTP 500/) });
-	});
-
-	it('explains a refused model name', async () => {
-		fake.setScript([{ status: 404, body: { error: { message: 'The model `gpt-9` does not exist', type: 'invalid_request_error', code: 'model_not_found' } } }]);
-		await expect(run({})).rejects.toMatchObject({ kind: 'not_found', field: 'Model', message: expect.stringMatching(/gpt-9` does not exist/) });
 	});
 
 	it('keeps only citations that tool results returned and lists the others as unverified', async () => {
@@ -349,6 +324,68 @@ describe('agent loop', () => {
 		expect(result.trace[0]).toMatchObject({ direction: 'sent', role: 'user', content: 'My name is Dana.' });
 	});
 
+	it('stops a model that ignores the abort signal at the time limit', async () => {
+		const hanging: ChatModel = { complete: () => new Promise(() => undefined) };
+		const result = await runAgent({ model: hanging, task: 'x', timeoutMs: 100 });
+		expect(result.stopReason).toBe('timeout');
+	});
+});
+
+describe('agent loop over the OpenAI-Compatible API', () => {
+	it('names the credential on a refused key and never shows the key', async () => {
+		const wrong = 'sk-wrong-secret-123';
+		const error = await runAgent({ model: model({ apiKey: wrong }), task: 'hi' }).catch((e) => e);
+		expect(error).toBeInstanceOf(AgenticError);
+		expect(error.kind).toBe('auth');
+		expect(error.description).toMatch(/"OpenAI-Compatible API" credential/);
+		expect(`${error.message} ${error.description}`).not.toContain(wrong);
+	});
+
+	it('retries 429 and 5xx answers, then succeeds', async () => {
+		fake.setScript([{ status: 503 }, { status: 429, headers: { 'retry-after': '0' } }, { content: 'made it' }]);
+		const result = await run({});
+		expect(result.answer).toBe('made it');
+		expect(fake.requests).toHaveLength(3);
+	});
+
+	it('retries a model call that timed out', async () => {
+		fake.setScript([{ content: 'too slow', delayMs: 600 }, { content: 'in time' }]);
+		const result = await runAgent({ model: model({ timeoutMs: 150 }), task: 'hi' });
+		expect(result.answer).toBe('in time');
+		expect(fake.requests).toHaveLength(2);
+	});
+
+	it('pairs tool results with calls that came without an id (some local servers)', async () => {
+		fake.setScript([
+			(request) => ({ toolCalls: [{ name: 'lookup', arguments: { q: String(request.body.messages.length) } }] }),
+			{ content: 'ok' },
+		]);
+		const tool = echoTool();
+		// The fake always sends ids; a server that sends none is simulated by dropping them on the way in.
+		const noIds: ChatModel = {
+			async complete(request) {
+				const response = await model().complete(request);
+				const message = { ...response.message, tool_calls: response.message.tool_calls?.map((c) => ({ ...c, id: '' })) };
+				return parseCompletion({ choices: [{ message }], usage: {} });
+			},
+		};
+		const result = await runAgent({ model: noIds, task: 'x', tools: [tool] });
+		expect(result.answer).toBe('ok');
+		const [assistant, toolMessage] = fake.requests[1].body.messages.slice(-2);
+		expect(assistant.tool_calls[0].id).toMatch(/^call_[0-9a-f]{12}_0$/);
+		expect(toolMessage.tool_call_id).toBe(assistant.tool_calls[0].id);
+	});
+
+	it('gives a clear error when the server keeps failing', async () => {
+		fake.setScript([{ status: 500 }, { status: 500 }, { status: 500 }]);
+		await expect(run({})).rejects.toMatchObject({ kind: 'upstream', message: expect.stringMatching(/could not be reached after 3 tries: HTTP 500/) });
+	});
+
+	it('explains a refused model name', async () => {
+		fake.setScript([{ status: 404, body: { error: { message: 'The model `gpt-9` does not exist', type: 'invalid_request_error', code: 'model_not_found' } } }]);
+		await expect(run({})).rejects.toMatchObject({ kind: 'not_found', field: 'Model', message: expect.stringMatching(/gpt-9` does not exist/) });
+	});
+
 	it('sends temperature, max tokens, organization and extra headers as asked', async () => {
 		await runAgent({
 			model: model({ temperature: 0.2, maxTokens: 99, organization: 'org-1', extraHeaders: { 'X-Title': 'n8n' } }),
@@ -376,11 +413,5 @@ describe('agent loop', () => {
 		expect(sent[0].url).toBe('https://api.openai.com/v1/chat/completions');
 		expect(sent[0].body.max_completion_tokens).toBe(50);
 		expect(sent[0].body.max_tokens).toBeUndefined();
-	});
-
-	it('stops a model that ignores the abort signal at the time limit', async () => {
-		const hanging: ChatModel = { complete: () => new Promise(() => undefined) };
-		const result = await runAgent({ model: hanging, task: 'x', timeoutMs: 100 });
-		expect(result.stopReason).toBe('timeout');
 	});
 });

@@ -1,5 +1,6 @@
 // What the run has said so far: the messages sent to the model, the trace of them, the turn kept for memory and the tokens spent.
 import { raceAbort, type RunClock } from './runClock';
+import type { SecretSafeText } from './textStream';
 import { traceEntryOf } from './trace';
 import type { AssistantMessage, ChatMessage, ChatModel, ChatResponse, JsonSchema, TokenUsage, ToolDefinition, TraceEntry } from './types';
 
@@ -10,6 +11,8 @@ export interface ConversationStart {
 	/** Earlier turns of the conversation (from memory), oldest first. */
 	history?: ChatMessage[];
 	task: string;
+	/** Where the model's words go as they are written (streaming to a chat). */
+	text?: SecretSafeText;
 }
 
 /** The system message: the user's instructions, then what citations and an output schema ask of the model. */
@@ -50,12 +53,15 @@ export class Conversation {
 	/** The model's last words, kept as the answer when the iteration limit cuts the run short. */
 	lastAssistantText = '';
 
+	private readonly text?: SecretSafeText;
+
 	constructor(
 		private readonly model: ChatModel,
 		private readonly clock: RunClock,
 		private readonly tools: ToolDefinition[],
 		start: ConversationStart,
 	) {
+		this.text = start.text;
 		const system = systemMessageOf(start);
 		if (system) this.messages.push({ role: 'system', content: system });
 		this.messages.push(...(start.history ?? []));
@@ -76,11 +82,13 @@ export class Conversation {
 				tools: withTools && this.tools.length > 0 ? this.tools : undefined,
 				signal: this.clock.signal,
 				timeoutMs: this.clock.remainingMs(),
+				onText: this.text && ((piece: string) => this.text!.push(piece)),
 			};
 			response = await raceAbort(this.model.complete(request), this.clock.signal);
 		} catch (error) {
 			failure = error ?? new Error('The model call failed');
 		}
+		this.text?.flush();
 		if (this.clock.timedOut()) return undefined;
 		if (failure !== undefined || !response) throw failure;
 		this.usage = addUsage(this.usage, response.usage);

@@ -8,3 +8,5 @@ export const DEFAULT_TIMEOUT_SECONDS = 300;
 
 /** Earlier turns of a session the model sees. */
 export const DEFAULT_MEMORY_TURNS = 10;
+/** Items of one execution that run at once. */
+export const DEFAULT_ITEMS_IN_PARALLEL = 4;

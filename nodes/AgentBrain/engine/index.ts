@@ -4,6 +4,7 @@ export { DEFAULT_MAX_ITERATIONS } from './defaults';
 export { MAX_IDENTICAL_CALLS } from './repeatGuard';
 export { parseJsonAnswer } from './structuredOutput';
 export { OpenAiChatModel, parseCompletion, type OpenAiChatModelOptions } from './model';
+export { ConnectedChatModel, type LangChainChatModelLike } from './connectedModel';
 export { recallTool, rememberTool } from './memoryTools';
 export { webSearchTool, webExtractTool, dateTimeTool, flattenTools, fromInvokableTool, uniqueToolNames, type InvokableTool, type WebSearchClient } from './tools';
 export { FileConversationStore, InMemoryConversationStore, defaultSessionsDir, type ConversationStore } from './memory';

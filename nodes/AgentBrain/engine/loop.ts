@@ -7,6 +7,7 @@ import { RepeatGuard } from './repeatGuard';
 import { buildResult } from './result';
 import { startRunClock } from './runClock';
 import { settleStructuredAnswer } from './structuredOutput';
+import { SecretSafeText } from './textStream';
 import { runToolCall, toolboxOf } from './toolRunner';
 import type { AgentResult, AgentTool, ChatMessage, ChatModel, JsonSchema, StopReason, ToolCallRecord } from './types';
 
@@ -32,6 +33,8 @@ export interface AgentRunOptions {
 	signal?: AbortSignal;
 	/** Values that must not appear in the trace (API keys). */
 	secrets?: Array<string | undefined>;
+	/** Streams the model's words as they are written (every call's text, as n8n's AI Agent streams); the result is the same. */
+	onText?: (text: string) => void;
 }
 
 /** The task and the iteration limit, refused before any model call when the user must fix them. */
@@ -61,7 +64,8 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 	const { task, maxIterations } = checkedInput(options);
 	const toolbox = toolboxOf(options.tools ?? []);
 	const clock = startRunClock(options.timeoutMs, options.signal);
-	const conversation = new Conversation(options.model, clock, toolbox.definitions, { ...options, task });
+	const text = options.onText ? new SecretSafeText(options.onText, options.secrets ?? []) : undefined;
+	const conversation = new Conversation(options.model, clock, toolbox.definitions, { ...options, task, text });
 	const tokenBudget = options.tokenBudget && options.tokenBudget > 0 ? options.tokenBudget : undefined;
 	const overBudget = () => tokenBudget !== undefined && conversation.usage.totalTokens >= tokenBudget;
 	const guard = new RepeatGuard();

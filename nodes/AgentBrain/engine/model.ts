@@ -4,6 +4,7 @@ import { AgenticError, redactSecrets } from '../../shared/errors';
 import { fetchTransport, requestWithRetry, responseBodyText, type HttpTransport, type RetryOptions } from '../../shared/http';
 import { OPENAI_CREDENTIAL_NAME, openAiCompatibleEndpoint } from '../../shared/openAiCompatible';
 import { isPlainObject } from './schema';
+import { readStreamedCompletion } from './streamedCompletion';
 import type { AssistantMessage, ChatModel, ChatRequest, ChatResponse, ToolCallRequest } from './types';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -67,6 +68,9 @@ export class OpenAiChatModel implements ChatModel {
 		if (temperature !== undefined) body.temperature = temperature;
 		// OpenAI's newer models refuse max_tokens; most compatible servers know only max_tokens.
 		if (maxTokens !== undefined) body[this.isOpenAi() ? 'max_completion_tokens' : 'max_tokens'] = maxTokens;
+		const streamed = request.onText !== undefined;
+		// The usage comes in a last event only when asked for; the token budget needs it.
+		if (streamed) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
 		const response = await requestWithRetry(
 			this.options.transport ?? fetchTransport,
 			{
@@ -76,6 +80,7 @@ export class OpenAiChatModel implements ChatModel {
 				body,
 				timeoutMs: Math.max(1, Math.min(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, request.timeoutMs ?? Infinity)),
 				signal: request.signal,
+				stream: streamed,
 			},
 			this.retry,
 		);
@@ -91,7 +96,7 @@ export class OpenAiChatModel implements ChatModel {
 						: 'Check the model name and options (some models refuse temperature or tools).',
 			});
 		}
-		return parseCompletion(response.body);
+		return request.onText ? readStreamedCompletion(response.body, request.onText) : parseCompletion(response.body);
 	}
 
 	private isOpenAi(): boolean {

@@ -36,6 +36,8 @@ export interface ChatRequest {
 	signal?: AbortSignal;
 	/** Longest a single call may take (the loop passes what is left of its time). */
 	timeoutMs?: number;
+	/** Set: the model streams, and each piece of its text is handed here as it arrives. The response is the same. */
+	onText?: (text: string) => void;
 }
 
 export interface ChatResponse {

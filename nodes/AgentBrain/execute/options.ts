@@ -6,6 +6,8 @@ import type { JsonSchema } from '../engine/types';
 
 /** The "Options" collection as n8n gives it: only the options the user added. */
 interface AgentBrainOptions {
+	/** Read once per execution, by execute/items.ts. */
+	itemsInParallel?: number;
 	maxIterations?: number;
 	maxTokens?: number;
 	memoryTurns?: number;

@@ -1,15 +1,18 @@
 // What one execution shares across its items: the model connection, the conversation store, and the Tavily client and memory store, each opened by the first item that needs it.
-import { NodeConnectionTypes, type ICredentialDataDecryptedObject, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, type ICredentialDataDecryptedObject, type IExecuteFunctions } from 'n8n-workflow';
 import { AgenticError } from '../../shared/errors';
-import type { HttpTransport } from '../../shared/http';
+import { withSharedBackoff, type HttpTransport } from '../../shared/http';
 import { n8nTransport } from '../../shared/n8nHttp';
 import { toNodeError } from '../../shared/nodeErrors';
-import { openAiConnection, type OpenAiConnection } from '../../shared/openAiCompatible';
+import { OPENAI_CREDENTIAL_NAME, openAiConnection, type OpenAiConnection } from '../../shared/openAiCompatible';
 import { TavilyClient } from '../../Tavily/engine/client';
 import { createBackend, type BackendName } from '../../VectorMemory/backends';
 import type { StoreBackend } from '../../VectorMemory/types';
 import { FileConversationStore, type ConversationStore } from '../engine/memory';
 import { DEFAULT_CONVERSATION_TABLE, PostgresConversationStore, type PostgresConversationStoreOptions } from '../engine/postgresConversationStore';
+import { chatModelNodeName } from './chatModel';
+
+const OPENAI_CREDENTIAL_TYPE = 'openAiCompatibleAgenticApi';
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 
@@ -51,24 +54,49 @@ export class ExecutionResources {
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
-		readonly connection: OpenAiConnection,
+		private readonly credentialConnection: OpenAiConnection | undefined,
+		/** The chat model node on the Chat Model input; it replaces the credential's server for the runs. */
+		readonly chatModelNode: string | undefined,
 	) {
-		this.transport = n8nTransport(ctx);
+		// Items run in parallel: a 429 to one slows them all down.
+		this.transport = withSharedBackoff(n8nTransport(ctx));
 		this.hasToolInput = typeof ctx.getNodeInputs !== 'function' || ctx.getNodeInputs().some((input) => input.type === NodeConnectionTypes.AiTool);
 	}
 
-	/** Reads the OpenAI-compatible credential; one that cannot be used stops the execution, naming it. */
+	/**
+	 * Reads the OpenAI-compatible credential when it is set; one that cannot be used stops the execution, naming it.
+	 * It may be left out only when a chat model is connected.
+	 */
 	static async open(ctx: IExecuteFunctions): Promise<ExecutionResources> {
 		try {
-			return new ExecutionResources(ctx, openAiConnection(await ctx.getCredentials('openAiCompatibleAgenticApi')));
+			const chatModelNode = chatModelNodeName(ctx);
+			const credentialSet = Boolean(ctx.getNode().credentials?.[OPENAI_CREDENTIAL_TYPE]);
+			if (!credentialSet && !chatModelNode) {
+				throw new NodeOperationError(ctx.getNode(), `Agent Brain has no model: connect a chat model to its Chat Model input, or set the "${OPENAI_CREDENTIAL_NAME}" credential`, {
+					description: 'A connected chat model node (OpenAI, Anthropic, Ollama, …) brings its own credential; without one, the "OpenAI-Compatible API" credential says which server to use.',
+				});
+			}
+			const connection = credentialSet ? openAiConnection(await ctx.getCredentials(OPENAI_CREDENTIAL_TYPE)) : undefined;
+			return new ExecutionResources(ctx, connection, chatModelNode);
 		} catch (error) {
 			throw toNodeError(ctx, error, 0);
 		}
 	}
 
+	/** The "OpenAI-Compatible API" credential's server: the model without a connected chat model, and the memory tools' embeddings. */
+	get connection(): OpenAiConnection {
+		if (!this.credentialConnection) {
+			throw new NodeOperationError(this.ctx.getNode(), `The memory tools need the "${OPENAI_CREDENTIAL_NAME}" credential to embed texts`, {
+				description: 'Set the "OpenAI-Compatible API" credential on Agent Brain (a server with the embedding model), even with a chat model connected.',
+			});
+		}
+		return this.credentialConnection;
+	}
+
 	/** Every value no output or error may show: the model key and credential headers, Tavily's key, the store's secrets. */
 	secrets(): Array<string | undefined> {
-		return [this.connection.apiKey, this.tavilyKey, ...this.connection.secrets, ...this.storeSecrets, ...this.conversationSecrets];
+		const connection = this.credentialConnection;
+		return [connection?.apiKey, this.tavilyKey, ...(connection?.secrets ?? []), ...this.storeSecrets, ...this.conversationSecrets];
 	}
 
 	async tavily(itemIndex: number): Promise<TavilyClient> {

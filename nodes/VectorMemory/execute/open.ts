@@ -23,7 +23,7 @@ async function embeddingsCredential(ctx: IExecuteFunctions | ISupplyDataFunction
 	}
 }
 
-/** The Embeddings sub-node when one is connected, else the OpenAI-compatible API of the node's credential. */
+/** The Embeddings sub-node when one is connected, else the OpenAI-Compatible API of the node's credential. */
 export async function embedderOf(ctx: IExecuteFunctions | ISupplyDataFunctions, secrets: string[]): Promise<Embedder> {
 	const fromSubNode = await embeddingInputEmbedder(ctx);
 	if (fromSubNode) return fromSubNode;
