@@ -12,6 +12,12 @@ export const MAX_TURN_BYTES = 16 * 1024 * 1024;
 
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * Tables this process has created or found, by server, database and name: every execution opens its own store, and
+ * the CREATE … IF NOT EXISTS transaction under the advisory lock needs to run once per process, not once per execution.
+ */
+const readyTables = new Map<string, Promise<void>>();
+
 export interface PostgresConversationStoreOptions {
 	connection: ClientConfig;
 	/** Default agentic_conversation_turns. Lower-case letters, digits and "_". */
@@ -29,7 +35,6 @@ export class PostgresConversationStore implements ConversationStore {
 	readonly tableName: string;
 	private readonly maxTurnBytes: number;
 	private pool?: Promise<Pool>;
-	private ready?: Promise<void>;
 
 	constructor(private readonly options: PostgresConversationStoreOptions) {
 		this.tableName = (options.tableName ?? DEFAULT_CONVERSATION_TABLE).trim();
@@ -77,7 +82,6 @@ export class PostgresConversationStore implements ConversationStore {
 	async close(): Promise<void> {
 		const pool = this.pool;
 		this.pool = undefined;
-		this.ready = undefined;
 		if (pool) await pool.then((p) => p.end()).catch(() => undefined);
 	}
 
@@ -97,18 +101,27 @@ export class PostgresConversationStore implements ConversationStore {
 		return this.pool;
 	}
 
+	private get tableKey(): string {
+		const { host, port, database } = this.options.connection;
+		return `${String(host)}:${String(port)}/${String(database)}/${this.tableName}`;
+	}
+
 	private ensureTable(client: PoolClient): Promise<void> {
-		this.ready ??= (async () => {
+		const key = this.tableKey;
+		const known = readyTables.get(key);
+		if (known) return known;
+		const ready = (async () => {
 			await client.query('BEGIN');
 			await this.createTable(client).catch(async (error: unknown) => {
 				await client.query('ROLLBACK').catch(() => undefined);
 				return Promise.reject(error);
 			});
 		})().catch((error) => {
-			this.ready = undefined;
+			readyTables.delete(key);
 			throw error;
 		});
-		return this.ready;
+		readyTables.set(key, ready);
+		return ready;
 	}
 
 	private async run<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -145,7 +158,7 @@ export class PostgresConversationStore implements ConversationStore {
 	/** The table was dropped since this process created it: create it again, once. Any other failure stands. */
 	private async againIfTableDropped<T>(client: PoolClient, sql: string, params: unknown[], error: unknown): Promise<T[]> {
 		if ((error as { code?: string }).code !== '42P01') return Promise.reject(error);
-		this.ready = undefined;
+		readyTables.delete(this.tableKey);
 		await this.ensureTable(client);
 		return (await client.query(sql, params)).rows as T[];
 	}
