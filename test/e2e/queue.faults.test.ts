@@ -90,19 +90,16 @@ if (servicesMissing && process.env.CI === 'true') {
 	beforeAll(async () => {
 		openai = await startFakeOpenAI({ apiKey: OPENAI_KEY, script: Array.from({ length: 1000 }, () => reply) });
 		// A dead worker's job counts as stalled once its lock lapses: seconds here instead of n8n's default minute.
-		queue = await startN8nQueue({ workers: 2, env: { QUEUE_WORKER_LOCK_DURATION: '6000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '3000' } });
-		const { host, port, database, user } = queue.postgres;
-		const credentials = [
-			{ name: 'Faults Postgres', type: 'postgres', data: { host, port, database, user, password: '', ssl: 'disable' } },
-			{ name: 'Unreachable Postgres', type: 'postgres', data: { host: '127.0.0.1', port: 1, database, user, password: 'pg-secret-pass', ssl: 'disable' } },
-			{ name: 'Faults model', type: 'openAiCompatibleAgenticApi', data: { apiKey: OPENAI_KEY, baseUrl: openai.url } },
-		];
-		for (const spec of credentials) queue.main.credentialIds[spec.name] = await queue.main.client.createCredential(spec);
-		for (const spec of [sharedSession, unreachableStore]) {
-			const { id, versionId } = await queue.main.client.createWorkflow(spec, queue.main.credentialIds);
-			queue.main.workflowIds[spec.name] = id;
-			await queue.main.client.publishWorkflow(id, versionId);
-		}
+		queue = await startN8nQueue({
+			workers: 2,
+			env: { QUEUE_WORKER_LOCK_DURATION: '6000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '3000' },
+			credentials: ({ host, port, database, user }) => [
+				{ name: 'Faults Postgres', type: 'postgres', data: { host, port, database, user, password: '', ssl: 'disable' } },
+				{ name: 'Unreachable Postgres', type: 'postgres', data: { host: '127.0.0.1', port: 1, database, user, password: 'pg-secret-pass', ssl: 'disable' } },
+				{ name: 'Faults model', type: 'openAiCompatibleAgenticApi', data: { apiKey: OPENAI_KEY, baseUrl: openai!.url } },
+			],
+			workflows: [sharedSession, unreachableStore],
+		});
 	}, 400_000);
 	afterAll(async () => {
 		await queue?.stop();

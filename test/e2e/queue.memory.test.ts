@@ -70,18 +70,15 @@ if (servicesMissing && process.env.CI === 'true') {
 (servicesMissing ? describe.skip : describe)('Vector Memory on pgvector in n8n queue mode', () => {
 	beforeAll(async () => {
 		openai = await startFakeOpenAI({ apiKey: OPENAI_KEY });
-		queue = await startN8nQueue({ workers: 2, env: { QUEUE_WORKER_LOCK_DURATION: '6000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '3000' } });
-		const { host, port, database, user } = queue.postgres;
-		const specs = [
-			{ name: 'Memory embeddings', type: 'openAiCompatibleAgenticApi', data: { apiKey: OPENAI_KEY, baseUrl: openai.url } },
-			{ name: 'Memory pgvector', type: 'pgVectorAgenticApi', data: { host, port, database, user, password: '', ssl: 'disable' } },
-		];
-		for (const spec of specs) queue.main.credentialIds[spec.name] = await queue.main.client.createCredential(spec);
-		for (const spec of [ingest, ask]) {
-			const { id, versionId } = await queue.main.client.createWorkflow(spec, queue.main.credentialIds);
-			queue.main.workflowIds[spec.name] = id;
-			await queue.main.client.publishWorkflow(id, versionId);
-		}
+		queue = await startN8nQueue({
+			workers: 2,
+			env: { QUEUE_WORKER_LOCK_DURATION: '6000', QUEUE_WORKER_LOCK_RENEW_TIME: '2000', QUEUE_WORKER_STALLED_INTERVAL: '3000' },
+			credentials: ({ host, port, database, user }) => [
+				{ name: 'Memory embeddings', type: 'openAiCompatibleAgenticApi', data: { apiKey: OPENAI_KEY, baseUrl: openai!.url } },
+				{ name: 'Memory pgvector', type: 'pgVectorAgenticApi', data: { host, port, database, user, password: '', ssl: 'disable' } },
+			],
+			workflows: [ingest, ask],
+		});
 	}, 400_000);
 	afterAll(async () => {
 		await queue?.stop();

@@ -74,14 +74,15 @@ if (servicesMissing && process.env.CI === 'true') {
 (servicesMissing ? describe.skip : plateFixtures.describe)('n8n queue mode with two workers', () => {
 	beforeAll(async () => {
 		openai = await startFakeOpenAI({ apiKey: OPENAI_KEY, script: Array.from({ length: 1000 }, () => agentReply) });
-		queue = await startN8nQueue({ workers: 2, workflows: [workflow] });
-		// The conversation store's credential: n8n's own Postgres credential, on the queue's database.
-		const { host, port, database, user } = queue.postgres;
-		await queue.main.client.createCredential({ name: 'Queue Postgres', type: 'postgres', data: { host, port, database, user, password: '', ssl: 'disable' } }).then((id) => (queue!.main.credentialIds['Queue Postgres'] = id));
-		await queue.main.client.createCredential({ name: 'Queue model', type: 'openAiCompatibleAgenticApi', data: { apiKey: OPENAI_KEY, baseUrl: openai.url } }).then((id) => (queue!.main.credentialIds['Queue model'] = id));
-		const { id, versionId } = await queue.main.client.createWorkflow(agentWorkflow, queue.main.credentialIds);
-		queue.main.workflowIds[agentWorkflow.name] = id;
-		await queue.main.client.publishWorkflow(id, versionId);
+		queue = await startN8nQueue({
+			workers: 2,
+			// The conversation store's credential: n8n's own Postgres credential, on the queue's database.
+			credentials: ({ host, port, database, user }) => [
+				{ name: 'Queue Postgres', type: 'postgres', data: { host, port, database, user, password: '', ssl: 'disable' } },
+				{ name: 'Queue model', type: 'openAiCompatibleAgenticApi', data: { apiKey: OPENAI_KEY, baseUrl: openai!.url } },
+			],
+			workflows: [workflow, agentWorkflow],
+		});
 	}, 400_000);
 	afterAll(async () => {
 		await queue?.stop();

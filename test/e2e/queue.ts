@@ -55,7 +55,8 @@ export interface QueueResponse {
 
 export interface QueueOptions {
 	workers?: number;
-	credentials?: CredentialSpec[];
+	/** Created on main before the workflows; a function gets the deployment's own Postgres (for a credential on it). */
+	credentials?: CredentialSpec[] | ((postgres: PostgresServer) => CredentialSpec[]);
 	workflows?: WorkflowSpec[];
 	/** Extra environment for every instance. */
 	env?: Record<string, string>;
@@ -177,7 +178,8 @@ export async function startN8nQueue(options: QueueOptions = {}): Promise<QueueDe
 		await client.signIn(DEFAULT_OWNER);
 		const credentialIds: Record<string, string> = {};
 		const workflowIds: Record<string, string> = {};
-		for (const spec of options.credentials ?? []) credentialIds[spec.name] = await client.createCredential(spec);
+		const credentials = typeof options.credentials === 'function' ? options.credentials(postgres) : (options.credentials ?? []);
+		for (const spec of credentials) credentialIds[spec.name] = await client.createCredential(spec);
 		for (const spec of options.workflows ?? []) {
 			const { id, versionId } = await client.createWorkflow(spec, credentialIds);
 			workflowIds[spec.name] = id;
