@@ -40,6 +40,15 @@ function addUsage(total: TokenUsage, more: TokenUsage): TokenUsage {
 	};
 }
 
+/** A conversation as plain JSON, to carry a run across a pause (see loop.ts). */
+export interface ConversationSnapshot {
+	messages: ChatMessage[];
+	trace: TraceEntry[];
+	turn: ChatMessage[];
+	usage: TokenUsage;
+	lastAssistantText: string;
+}
+
 export class Conversation {
 	readonly messages: ChatMessage[] = [];
 
@@ -55,13 +64,23 @@ export class Conversation {
 
 	private readonly text?: SecretSafeText;
 
+	/** A new conversation from `start`, or the one a paused run had (`from`): then `start` only gives where the text goes. */
 	constructor(
 		private readonly model: ChatModel,
 		private readonly clock: RunClock,
 		private readonly tools: ToolDefinition[],
 		start: ConversationStart,
+		from?: ConversationSnapshot,
 	) {
 		this.text = start.text;
+		if (from) {
+			this.messages.push(...from.messages);
+			this.trace.push(...from.trace);
+			this.turn = from.turn.slice();
+			this.usage = { ...from.usage };
+			this.lastAssistantText = from.lastAssistantText;
+			return;
+		}
 		const system = systemMessageOf(start);
 		if (system) this.messages.push({ role: 'system', content: system });
 		this.messages.push(...(start.history ?? []));
@@ -69,6 +88,10 @@ export class Conversation {
 		this.messages.push(task);
 		for (const message of this.messages) this.trace.push(traceEntryOf(message, 0, 'sent'));
 		this.turn = [task];
+	}
+
+	snapshot(): ConversationSnapshot {
+		return { messages: this.messages.slice(), trace: this.trace.slice(), turn: this.turn.slice(), usage: { ...this.usage }, lastAssistantText: this.lastAssistantText };
 	}
 
 	/** One model call; undefined when the time limit cut it short. Any other failure is thrown. */

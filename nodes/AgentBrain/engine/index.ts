@@ -1,5 +1,5 @@
 // The Agent Brain engine, usable without n8n: the loop, its model client, tools, memory and trace.
-export { runAgent, type AgentRunOptions } from './loop';
+export { runAgent, advanceAgent, type AgentRunOptions, type AgentResume, type AgentStep, type PausedRun } from './loop';
 export { DEFAULT_MAX_ITERATIONS } from './defaults';
 export { MAX_IDENTICAL_CALLS } from './repeatGuard';
 export { parseJsonAnswer } from './structuredOutput';

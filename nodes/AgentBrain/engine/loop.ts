@@ -1,6 +1,6 @@
-// The agent loop (ReAct, like LangGraph's prebuilt agent): ask the model, run the tools it calls, feed back the results, until it answers or a guard stops it.
+// The agent loop (ReAct, like LangGraph's prebuilt agent): ask the model, run the tools it calls, feed back the results, until it answers or a guard stops it; a step function that can pause while the caller runs tools.
 import { AgenticError } from '../../shared/errors';
-import { Conversation } from './conversation';
+import { Conversation, type ConversationSnapshot } from './conversation';
 import { DEFAULT_MAX_ITERATIONS } from './defaults';
 import { answerAfterStop } from './finalAnswer';
 import { RepeatGuard } from './repeatGuard';
@@ -8,8 +8,9 @@ import { buildResult } from './result';
 import { startRunClock } from './runClock';
 import { settleStructuredAnswer } from './structuredOutput';
 import { SecretSafeText } from './textStream';
-import { runToolCall, toolboxOf } from './toolRunner';
-import type { AgentResult, AgentTool, ChatMessage, ChatModel, JsonSchema, StopReason, ToolCallRecord } from './types';
+import { finishOutsideCall, startToolCall, toolboxOf, type ToolCallOutcome } from './toolRunner';
+import { redactJson } from './trace';
+import type { AgentResult, AgentTool, AssistantMessage, ChatMessage, ChatModel, JsonSchema, OutsideCall, OutsideResult, StopReason, ToolCallRecord } from './types';
 
 export interface AgentRunOptions {
 	model: ChatModel;
@@ -56,25 +57,84 @@ function checkedInput(options: AgentRunOptions): { task: string; maxIterations: 
 	return { task, maxIterations };
 }
 
+/** A tool round cut short by a pause: the model's calls, and the outcomes of those answered already. */
+export interface PausedRound {
+	message: AssistantMessage;
+	iteration: number;
+	/** By call position; null where the caller runs the call. */
+	settled: Array<Omit<ToolCallOutcome, 'escalation'> | null>;
+	/** When the round's calls were handed over (epoch ms). */
+	startedAt: number;
+}
+
+/** Everything a run needs to go on after a pause, as plain JSON with secrets removed: it travels in n8n's execution data. */
+export interface PausedRun {
+	conversation: ConversationSnapshot;
+	/** The repeat guard's counts: a model looping through paused calls is caught too. */
+	repeats: Array<[string, number]>;
+	records: ToolCallRecord[];
+	sources: string[];
+	iterations: number;
+	/** Time counted against the time limit when the run paused. */
+	usedMs: number;
+	/** When it paused (epoch ms). */
+	pausedAt: number;
+	round: PausedRound;
+}
+
+export interface AgentResume {
+	state: PausedRun;
+	/** What came of the calls the run handed over; a call without one is answered as failed. */
+	results: OutsideResult[];
+	/** Whether the time the run was paused counts against its time limit (not while a person decides, unless the user says so). */
+	countPause: boolean;
+}
+
+/** A run's step: it finished, or it paused until the caller has run `calls`. */
+export type AgentStep = { finished: true; result: AgentResult } | { finished: false; calls: OutsideCall[]; state: PausedRun };
+
+/** The outcomes of a paused round, in call order, with the caller's results in place of the calls it ran. */
+function resumedOutcomes(round: PausedRound, results: OutsideResult[]): ToolCallOutcome[] {
+	const calls = round.message.tool_calls ?? [];
+	const ms = Math.max(0, Date.now() - round.startedAt);
+	return round.settled.map((settled, index) => {
+		if (settled) return settled;
+		const call = calls[index];
+		const result = results.find((candidate) => candidate.id === call.id) ?? { id: call.id, problem: `${call.function.name} returned no result` };
+		return finishOutsideCall(call, result, round.iteration, ms);
+	});
+}
+
 /**
- * Runs one task to its end. Model/API failures throw AgenticError; everything the model can fix (bad arguments,
- * failing tools, loops) goes back to it as an observation, and every guard ends the run with a `stopReason`.
+ * Runs one task until it ends, or until the model calls tools that `runsOutside`: then the step hands those calls to
+ * the caller with the run's state, and `advanceAgent(options, { state, results })` goes on from there as if it never
+ * stopped. Model/API failures throw AgenticError; everything the model can fix (bad arguments, failing tools, loops)
+ * goes back to it as an observation, and every guard ends the run with a `stopReason`.
  */
-export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
+export async function advanceAgent(options: AgentRunOptions, resume?: AgentResume): Promise<AgentStep> {
 	const { task, maxIterations } = checkedInput(options);
 	const toolbox = toolboxOf(options.tools ?? []);
-	const clock = startRunClock(options.timeoutMs, options.signal);
-	const text = options.onText ? new SecretSafeText(options.onText, options.secrets ?? []) : undefined;
-	const conversation = new Conversation(options.model, clock, toolbox.definitions, { ...options, task, text });
+	const paused = resume?.state;
+	const pauseMs = paused && resume.countPause ? Math.max(0, Date.now() - paused.pausedAt) : 0;
+	const clock = startRunClock(options.timeoutMs, options.signal, paused ? paused.usedMs + pauseMs : 0);
+	const secrets = options.secrets ?? [];
+	const text = options.onText ? new SecretSafeText(options.onText, secrets) : undefined;
+	const conversation = new Conversation(options.model, clock, toolbox.definitions, { ...options, task, text }, paused?.conversation);
 	const tokenBudget = options.tokenBudget && options.tokenBudget > 0 ? options.tokenBudget : undefined;
 	const overBudget = () => tokenBudget !== undefined && conversation.usage.totalTokens >= tokenBudget;
-	const guard = new RepeatGuard();
-	const records: ToolCallRecord[] = [];
-	const sources = new Set<string>();
-	let iterations = 0;
+	const guard = new RepeatGuard(paused?.repeats);
+	const records: ToolCallRecord[] = paused?.records.slice() ?? [];
+	const sources = new Set<string>(paused?.sources);
+	const settle = (message: AssistantMessage, outcomes: ToolCallOutcome[]) => {
+		conversation.toolRound(message, outcomes);
+		records.push(...outcomes.map((outcome) => outcome.record));
+		for (const url of outcomes.flatMap((outcome) => outcome.urls)) sources.add(url);
+	};
+	let iterations = paused?.iterations ?? 0;
 	let stopReason: StopReason | undefined;
 	let answer = '';
 	try {
+		if (paused) settle(paused.round.message, resumedOutcomes(paused.round, resume.results));
 		while (stopReason === undefined) {
 			stopReason = clock.timedOut() ? 'timeout' : overBudget() ? 'token_budget' : iterations >= maxIterations ? 'max_iterations' : undefined;
 			if (stopReason) break;
@@ -88,12 +148,16 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 			} else if (overBudget()) stopReason = 'token_budget';
 			else {
 				const repeats = guard.repeats(calls);
-				const outcomes = await Promise.all(calls.map((call, i) => runToolCall(call, toolbox, { iteration: iterations, repeated: repeats[i], clock })));
-				const escalation = outcomes.find((outcome) => outcome.escalation)?.escalation;
-				if (escalation) throw escalation;
-				conversation.toolRound(response.message, outcomes);
-				records.push(...outcomes.map((outcome) => outcome.record));
-				for (const url of outcomes.flatMap((outcome) => outcome.urls)) sources.add(url);
+				const started = await Promise.all(calls.map((call, i) => startToolCall(call, toolbox, { iteration: iterations, repeated: repeats[i], clock })));
+				const escalation = started.find((call) => 'outcome' in call && call.outcome.escalation);
+				if (escalation && 'outcome' in escalation) throw escalation.outcome.escalation;
+				const outside = started.flatMap((call) => ('outside' in call ? [call.outside] : []));
+				if (outside.length === 0) settle(response.message, started.map((call) => (call as { outcome: ToolCallOutcome }).outcome));
+				else {
+					const round: PausedRound = { message: response.message, iteration: iterations, settled: started.map((call) => ('outcome' in call ? call.outcome : null)), startedAt: Date.now() };
+					const state: PausedRun = { conversation: conversation.snapshot(), repeats: guard.snapshot(), records, sources: [...sources], iterations, usedMs: clock.usedMs(), pausedAt: Date.now(), round };
+					return { finished: false, calls: redactJson(outside, secrets), state: redactJson(state, secrets) };
+				}
 			}
 		}
 		const mayAsk = () => !clock.timedOut() && !overBudget();
@@ -102,8 +166,19 @@ export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 		if (structured && !structured.check.ok && stopReason === 'completed') stopReason = 'invalid_output';
 		const { usage, trace, turn } = conversation;
 		const finished = { answer: structured?.answer ?? answer, stopReason, iterations, toolCalls: records, usage, trace, turn, sources };
-		return buildResult({ ...finished, structured: structured?.check, requireCitations: options.requireCitations }, options.secrets ?? []);
+		return { finished: true, result: buildResult({ ...finished, structured: structured?.check, requireCitations: options.requireCitations }, secrets) };
 	} finally {
 		clock.stop();
 	}
+}
+
+/** Runs one task to its end, every tool in-process (a tool that `runsOutside` needs `advanceAgent`). */
+export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
+	const step = await advanceAgent(options);
+	if (!step.finished) {
+		throw new AgenticError('invalid_input', `The tool "${step.calls[0].name}" must be run by the caller`, {
+			description: 'Run the agent with advanceAgent, which hands such calls over and goes on with their results.',
+		});
+	}
+	return step.result;
 }

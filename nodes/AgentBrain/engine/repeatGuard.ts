@@ -23,7 +23,16 @@ function callKey(call: ToolCallRequest): string {
 
 /** Counts the calls of one run. */
 export class RepeatGuard {
-	private readonly counts = new Map<string, number>();
+	private readonly counts: Map<string, number>;
+
+	/** `counts`: what a paused run had counted, so a loop is caught across pauses too. */
+	constructor(counts: Array<[string, number]> = []) {
+		this.counts = new Map(counts);
+	}
+
+	snapshot(): Array<[string, number]> {
+		return [...this.counts];
+	}
 
 	/**
 	 * Which of one turn's calls are repeats, counted in call order before any runs, so concurrent calls of one turn

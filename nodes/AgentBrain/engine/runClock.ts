@@ -14,16 +14,24 @@ export interface RunClock {
 	timedOut(): boolean;
 	/** What is left of the time limit in ms (at least 1), or undefined when there is none. */
 	remainingMs(): number | undefined;
+	/** Time counted against the limit so far, including what earlier parts of a resumed run used. */
+	usedMs(): number;
 	/** Clears the timer and lets go of the caller's signal; call it when the run ends. */
 	stop(): void;
 }
 
-/** Starts the clock; `timeoutMs` 0 or absent means no limit. An already-aborted outer signal aborts at once. */
-export function startRunClock(timeoutMs: number | undefined, outer?: AbortSignal): RunClock {
+/**
+ * Starts the clock; `timeoutMs` 0 or absent means no limit. `alreadyUsedMs` is what a run resumed after a pause
+ * spent before it: when that is the whole limit, the clock has run out at once. An already-aborted outer signal aborts at once.
+ */
+export function startRunClock(timeoutMs: number | undefined, outer?: AbortSignal, alreadyUsedMs = 0): RunClock {
 	const controller = new AbortController();
+	const started = Date.now();
 	const limited = timeoutMs !== undefined && timeoutMs > 0;
-	const deadline = limited ? Date.now() + timeoutMs : undefined;
-	const timer = limited ? setTimeout(() => controller.abort(new RunTimedOut()), timeoutMs) : undefined;
+	const left = limited ? timeoutMs - alreadyUsedMs : 0;
+	const deadline = limited ? started + left : undefined;
+	if (limited && left <= 0) controller.abort(new RunTimedOut());
+	const timer = limited && left > 0 ? setTimeout(() => controller.abort(new RunTimedOut()), left) : undefined;
 	const onOuterAbort = () => controller.abort(outer?.reason ?? new Error('The run was cancelled'));
 	if (outer?.aborted) onOuterAbort();
 	else outer?.addEventListener('abort', onOuterAbort, { once: true });
@@ -31,6 +39,7 @@ export function startRunClock(timeoutMs: number | undefined, outer?: AbortSignal
 		signal: controller.signal,
 		timedOut: () => controller.signal.aborted && controller.signal.reason instanceof RunTimedOut,
 		remainingMs: () => (deadline === undefined ? undefined : Math.max(1, deadline - Date.now())),
+		usedMs: () => alreadyUsedMs + (Date.now() - started),
 		stop: () => {
 			if (timer) clearTimeout(timer);
 			outer?.removeEventListener('abort', onOuterAbort);

@@ -6,7 +6,7 @@ import { repeatedCallProblem } from './repeatGuard';
 import { isPlainObject, validateJsonSchema } from './schema';
 import { traceEntryOf } from './trace';
 import { uniqueToolNames } from './tools';
-import type { AgentTool, ChatMessage, ToolCallRecord, ToolCallRequest, ToolDefinition, TraceEntry } from './types';
+import type { AgentTool, ChatMessage, OutsideCall, OutsideResult, ToolApproval, ToolCallRecord, ToolCallRequest, ToolDefinition, TraceEntry } from './types';
 
 /** Characters of a tool's observation kept in its record. */
 const SUMMARY_CHARS = 200;
@@ -99,18 +99,21 @@ async function invoke(tool: AgentTool, args: Record<string, unknown>, clock: Run
 	}
 }
 
-/** Runs one call. Never throws: every failure is in the outcome. */
-export async function runToolCall(call: ToolCallRequest, toolbox: Toolbox, context: ToolCallContext): Promise<ToolCallOutcome> {
-	const started = performance.now();
-	const name = call.function.name;
-	const args = parseArguments(call.function.arguments);
-	const checked = context.repeated ? { problem: repeatedCallProblem(name) } : checkCall(name, args, toolbox);
-	const invocation: Invocation = 'problem' in checked ? checked : await invoke(checked.tool, checked.args, context.clock);
+interface CallOutcomeParts {
+	call: ToolCallRequest;
+	args: ParsedArguments;
+	invocation: Invocation;
+	context: { iteration: number; repeated: boolean };
+	ms: number;
+	approval?: ToolApproval;
+}
+
+/** What the model is told of a call, its record and trace entry, whether it ran here or outside. */
+function outcomeOf({ call, args, invocation, context, ms, approval }: CallOutcomeParts): ToolCallOutcome {
 	const failure = 'problem' in invocation ? invocation.problem : undefined;
 	const content = 'problem' in invocation ? `Error: ${invocation.problem}\nPlease fix your mistakes.` : invocation.observation;
-	const ms = performance.now() - started;
 	const record: ToolCallRecord = {
-		name,
+		name: call.function.name,
 		arguments: args.ok ? args.value : args.text,
 		resultSummary: Array.from(content).slice(0, SUMMARY_CHARS).join(''),
 		ms,
@@ -118,9 +121,39 @@ export async function runToolCall(call: ToolCallRequest, toolbox: Toolbox, conte
 	};
 	if (failure) record.error = failure;
 	if (context.repeated) record.repeated = true;
+	if (approval) record.approval = approval;
 	const message: ToolCallOutcome['message'] = { role: 'tool', tool_call_id: call.id, content };
 	const entry = traceEntryOf(message, context.iteration, 'tool');
 	entry.ms = ms;
 	const escalation = 'escalation' in invocation ? invocation.escalation : undefined;
 	return { message, record, entry, urls: failure === undefined ? extractUrls(content) : [], escalation };
+}
+
+/** Runs one call. Never throws: every failure is in the outcome. */
+export async function runToolCall(call: ToolCallRequest, toolbox: Toolbox, context: ToolCallContext): Promise<ToolCallOutcome> {
+	const started = performance.now();
+	const args = parseArguments(call.function.arguments);
+	const checked = context.repeated ? { problem: repeatedCallProblem(call.function.name) } : checkCall(call.function.name, args, toolbox);
+	const invocation: Invocation = 'problem' in checked ? checked : await invoke(checked.tool, checked.args, context.clock);
+	return outcomeOf({ call, args, invocation, context, ms: performance.now() - started });
+}
+
+/** A call to run now, or one to hand to the caller: a valid call of a tool that `runsOutside`. */
+export type StartedCall = { outcome: ToolCallOutcome } | { outside: OutsideCall };
+
+/** Runs one call here, or checks it and hands it over when its tool runs outside; a call that cannot run is answered at once. */
+export async function startToolCall(call: ToolCallRequest, toolbox: Toolbox, context: ToolCallContext): Promise<StartedCall> {
+	if (!context.repeated && toolbox.byName.get(call.function.name)?.runsOutside) {
+		const args = parseArguments(call.function.arguments);
+		const checked = checkCall(call.function.name, args, toolbox);
+		if ('tool' in checked) return { outside: { id: call.id, name: checked.tool.name, arguments: checked.args } };
+		return { outcome: outcomeOf({ call, args, invocation: checked, context, ms: 0 }) };
+	}
+	return { outcome: await runToolCall(call, toolbox, context) };
+}
+
+/** The outcome of a call the caller ran; `ms` is how long it was out. */
+export function finishOutsideCall(call: ToolCallRequest, result: OutsideResult, iteration: number, ms: number): ToolCallOutcome {
+	const invocation: Invocation = 'problem' in result ? { problem: result.problem } : { observation: result.observation };
+	return outcomeOf({ call, args: parseArguments(call.function.arguments), invocation, context: { iteration, repeated: false }, ms, approval: result.approval });
 }

@@ -60,7 +60,27 @@ export interface AgentTool {
 	description: string;
 	parameters: JsonSchema;
 	run(args: Record<string, unknown>, context: ToolContext): Promise<unknown>;
+	/**
+	 * The caller runs it (n8n's workflow engine runs a connected tool node, perhaps after a human approves): the loop
+	 * checks the call, pauses, and goes on when the caller hands back the result (see `advanceAgent`). `run` is not used.
+	 */
+	runsOutside?: boolean;
 }
+
+/** A checked call of a tool that `runsOutside`, for the caller to run. */
+export interface OutsideCall {
+	/** The model's id of the call. */
+	id: string;
+	/** The tool's name as the model knows it. */
+	name: string;
+	arguments: Record<string, unknown>;
+}
+
+/** How a reviewer answered a call that needed approval. */
+export type ToolApproval = 'approved' | 'declined' | 'no_answer';
+
+/** What came of an outside call: what the model is told, or why the tool failed. */
+export type OutsideResult = { id: string; approval?: ToolApproval } & ({ observation: string } | { problem: string });
 
 export type StopReason = 'completed' | 'max_iterations' | 'timeout' | 'token_budget' | 'invalid_output';
 
@@ -73,6 +93,8 @@ export interface ToolCallRecord {
 	error?: string;
 	/** Set when the call repeated an earlier one too often and was not run. */
 	repeated?: boolean;
+	/** Set when the call needed a person's approval: what they answered (only `approved` calls ran). */
+	approval?: ToolApproval;
 	iteration: number;
 }
 
