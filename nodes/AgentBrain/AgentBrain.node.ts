@@ -1,5 +1,5 @@
 // Agent Brain node: declares the node and runs each item through the agent; the work lives in execute/ and the engine.
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type EngineResponse, type IExecuteFunctions, type INodeType, type INodeTypeDescription, type NodeOutput } from 'n8n-workflow';
 import { agentBrainCredentials, agentBrainProperties } from './description';
 import { runItems } from './execute/items';
 import { ExecutionResources } from './execute/resources';
@@ -29,10 +29,15 @@ export class AgentBrain implements INodeType {
 		properties: agentBrainProperties,
 	};
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	/**
+	 * Connected tools are run by n8n's engine, as n8n's AI Agent has them run: the node returns a request for the tool
+	 * runs, and n8n calls it again with their results (`response`) until every item has its answer.
+	 */
+	async execute(this: IExecuteFunctions, response?: EngineResponse): Promise<NodeOutput> {
 		const resources = await ExecutionResources.open(this);
 		try {
-			return [await runItems(this, this.getInputData().length, resources)];
+			const outcome = await runItems(this, this.getInputData().length, resources, response);
+			return 'request' in outcome ? outcome.request : [outcome.outputs];
 		} finally {
 			await resources.close();
 		}

@@ -240,6 +240,14 @@ export const agentBrainProperties: INodeProperties[] = [
 				description: 'Wall-clock limit per item; when reached, stopReason is "timeout". 0 means no limit.',
 			},
 			{
+				displayName: 'Timeout Counts Approval Wait',
+				name: 'timeoutCountsApprovalWait',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether the time a connected approval tool (e.g. Gmail or Slack "send and wait") waits for a person counts against the timeout. Off: the clock stops while the execution waits; n8n\'s own wait limit on the approval node still applies.',
+			},
+			{
 				displayName: 'Token Budget',
 				name: 'tokenBudget',
 				type: 'number',

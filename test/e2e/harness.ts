@@ -71,9 +71,11 @@ export interface NodeRun {
 	startTime: number;
 	executionTime: number;
 	executionStatus?: string;
-	data?: { main?: Array<Array<{ json: Record<string, any>; pairedItem?: unknown }> | null>; [connection: string]: unknown };
+	data?: { main?: Array<Array<{ json: Record<string, any>; pairedItem?: unknown }> | null>; [connection: string]: any };
 	error?: { message: string; description?: string; [key: string]: unknown };
-	inputOverride?: Record<string, unknown>;
+	inputOverride?: Record<string, any>;
+	/** The node (and its run) that fed this run: for a tool, the agent that called it. */
+	source?: Array<{ previousNode: string; previousNodeRun?: number; previousNodeOutput?: number } | null>;
 }
 
 export interface Execution extends ExecutionSummary {

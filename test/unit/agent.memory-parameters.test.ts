@@ -69,7 +69,7 @@ describe('Agent Brain node with memory tools', () => {
 		const items = [{ json: { task: 'Remember: Ana likes PDF invoices.', user: 'ana' } }];
 		const params = () => ({ builtInTools: ['saveMemory', 'recallMemory'], backend: 'embedded', namespace: 'user-ana', embeddingModel: 'text-embedding-3-small', dimensions: 0 });
 		fake.setScript([{ toolCalls: [{ id: 'a', name: 'remember', arguments: { text: 'Ana likes PDF invoices.' } }] }, { content: 'Saved.' }]);
-		const [saved] = await new AgentBrain().execute.call(context(items, params));
+		const [saved] = (await new AgentBrain().execute.call(context(items, params))) as INodeExecutionData[][];
 		expect(saved[0].json.answer).toBe('Saved.');
 		const offered = fake.requests.find((r) => r.path.endsWith('/chat/completions'))!.body.tools.map((t: { function: { name: string } }) => t.function.name);
 		expect(offered).toEqual(['recall', 'remember']);
@@ -83,7 +83,7 @@ describe('Agent Brain node with memory tools', () => {
 		await store.close();
 
 		fake.setScript([{ toolCalls: [{ id: 'b', name: 'recall', arguments: { query: 'Ana likes PDF invoices.' } }] }, { content: 'PDF.' }]);
-		const [answered] = await new AgentBrain().execute.call(context([{ json: { task: 'How does Ana want invoices?' } }], params));
+		const [answered] = (await new AgentBrain().execute.call(context([{ json: { task: 'How does Ana want invoices?' } }], params))) as INodeExecutionData[][];
 		expect(answered[0].json.answer).toBe('PDF.');
 		const recallCall = (answered[0].json.toolCalls as Array<{ name: string; resultSummary: string }>)[0];
 		expect(recallCall.name).toBe('recall');

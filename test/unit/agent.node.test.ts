@@ -63,7 +63,7 @@ function context(setup: Setup) {
 	});
 }
 
-const execute = (setup: Setup) => new AgentBrain().execute.call(context(setup));
+const execute = (setup: Setup) => new AgentBrain().execute.call(context(setup)) as Promise<INodeExecutionData[][]>;
 
 describe('Agent Brain node', () => {
 	it('answers each item with stop reason, tool calls, usage, citations and a trace without the API key', async () => {

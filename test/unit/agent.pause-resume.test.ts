@@ -22,7 +22,7 @@ function outsideTool(name = 'send_alert'): AgentTool {
 		name,
 		description: `Runs in the workflow (${name})`,
 		parameters: lookupParameters,
-		runsOutside: true,
+		handOver: { node: name },
 		async run() {
 			throw new Error('an outside tool must not run in-process');
 		},
@@ -76,7 +76,7 @@ describe('a run with tools the caller runs', () => {
 		const first = await advanceAgent(options({ tools: [outsideTool()] }));
 		expect(first.finished).toBe(false);
 		if (first.finished) return;
-		expect(first.calls).toEqual([{ id: 'c1', name: 'send_alert', arguments: { q: 'AB123' } }]);
+		expect(first.calls).toEqual([{ id: 'c1', name: 'send_alert', arguments: { q: 'AB123' }, handOver: { node: 'send_alert' } }]);
 		expect(fake.requests).toHaveLength(1);
 		const resumed = await advanceAgent(options({ tools: [outsideTool()] }), { state: stored(first.state), results: [{ id: 'c1', observation: '{"sent":true}' }], countPause: true });
 		expect(resumed.finished).toBe(true);

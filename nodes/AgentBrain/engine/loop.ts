@@ -106,7 +106,7 @@ function resumedOutcomes(round: PausedRound, results: OutsideResult[]): ToolCall
 }
 
 /**
- * Runs one task until it ends, or until the model calls tools that `runsOutside`: then the step hands those calls to
+ * Runs one task until it ends, or until the model calls tools with `handOver`: then the step hands those calls to
  * the caller with the run's state, and `advanceAgent(options, { state, results })` goes on from there as if it never
  * stopped. Model/API failures throw AgenticError; everything the model can fix (bad arguments, failing tools, loops)
  * goes back to it as an observation, and every guard ends the run with a `stopReason`.
@@ -172,7 +172,7 @@ export async function advanceAgent(options: AgentRunOptions, resume?: AgentResum
 	}
 }
 
-/** Runs one task to its end, every tool in-process (a tool that `runsOutside` needs `advanceAgent`). */
+/** Runs one task to its end, every tool in-process (a tool with `handOver` needs `advanceAgent`). */
 export async function runAgent(options: AgentRunOptions): Promise<AgentResult> {
 	const step = await advanceAgent(options);
 	if (!step.finished) {

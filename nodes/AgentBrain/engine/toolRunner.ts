@@ -138,15 +138,16 @@ export async function runToolCall(call: ToolCallRequest, toolbox: Toolbox, conte
 	return outcomeOf({ call, args, invocation, context, ms: performance.now() - started });
 }
 
-/** A call to run now, or one to hand to the caller: a valid call of a tool that `runsOutside`. */
+/** A call to run now, or one to hand to the caller: a valid call of a tool with `handOver`. */
 export type StartedCall = { outcome: ToolCallOutcome } | { outside: OutsideCall };
 
-/** Runs one call here, or checks it and hands it over when its tool runs outside; a call that cannot run is answered at once. */
+/** Runs one call here, or checks it and hands it over when the caller runs its tool; a call that cannot run is answered at once. */
 export async function startToolCall(call: ToolCallRequest, toolbox: Toolbox, context: ToolCallContext): Promise<StartedCall> {
-	if (!context.repeated && toolbox.byName.get(call.function.name)?.runsOutside) {
+	const handOver = context.repeated ? undefined : toolbox.byName.get(call.function.name)?.handOver;
+	if (handOver) {
 		const args = parseArguments(call.function.arguments);
 		const checked = checkCall(call.function.name, args, toolbox);
-		if ('tool' in checked) return { outside: { id: call.id, name: checked.tool.name, arguments: checked.args } };
+		if ('tool' in checked) return { outside: { id: call.id, name: checked.tool.name, arguments: checked.args, handOver } };
 		return { outcome: outcomeOf({ call, args, invocation: checked, context, ms: 0 }) };
 	}
 	return { outcome: await runToolCall(call, toolbox, context) };

@@ -61,19 +61,22 @@ export interface AgentTool {
 	parameters: JsonSchema;
 	run(args: Record<string, unknown>, context: ToolContext): Promise<unknown>;
 	/**
-	 * The caller runs it (n8n's workflow engine runs a connected tool node, perhaps after a human approves): the loop
-	 * checks the call, pauses, and goes on when the caller hands back the result (see `advanceAgent`). `run` is not used.
+	 * Set: the caller runs the tool (n8n's workflow engine runs a connected tool node, perhaps after a person approves):
+	 * the loop checks the call, pauses, and hands it over with this (what the caller needs to run it); it goes on when
+	 * the caller hands back the result (see `advanceAgent`). `run` is not used.
 	 */
-	runsOutside?: boolean;
+	handOver?: Record<string, unknown>;
 }
 
-/** A checked call of a tool that `runsOutside`, for the caller to run. */
+/** A checked call of a tool the caller runs (one with `handOver`). */
 export interface OutsideCall {
 	/** The model's id of the call. */
 	id: string;
 	/** The tool's name as the model knows it. */
 	name: string;
 	arguments: Record<string, unknown>;
+	/** The tool's `handOver`. */
+	handOver: Record<string, unknown>;
 }
 
 /** How a reviewer answered a call that needed approval. */

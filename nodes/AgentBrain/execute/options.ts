@@ -15,6 +15,7 @@ interface AgentBrainOptions {
 	requireCitations?: boolean;
 	temperature?: number;
 	timeoutSeconds?: number;
+	timeoutCountsApprovalWait?: boolean;
 	tokenBudget?: number;
 	traceMarkdown?: boolean;
 }
@@ -31,6 +32,8 @@ export interface ItemSettings {
 	temperature?: number;
 	memoryTurns: number;
 	timeoutMs: number;
+	/** Whether the time a connected approval tool waits for a person counts against the time limit. */
+	timeoutCountsApprovalWait: boolean;
 	tokenBudget?: number;
 	requireCitations?: boolean;
 	outputSchema?: JsonSchema;
@@ -74,6 +77,7 @@ export function readItemSettings(ctx: IExecuteFunctions, itemIndex: number): Ite
 		temperature: options.temperature,
 		memoryTurns: options.memoryTurns ?? DEFAULT_MEMORY_TURNS,
 		timeoutMs: (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+		timeoutCountsApprovalWait: options.timeoutCountsApprovalWait === true,
 		tokenBudget: options.tokenBudget,
 		requireCitations: options.requireCitations,
 		outputSchema: parseOutputSchema(ctx, options.outputSchema, itemIndex),

@@ -6,7 +6,8 @@ import { VectorMemory, checkNamespace } from '../../VectorMemory/memory';
 import { BUILT_IN_TOOLS, MEMORY_TOOLS } from '../description';
 import { recallTool, rememberTool } from '../engine/memoryTools';
 import { deepResearchTool } from '../engine/researchTool';
-import { dateTimeTool, flattenTools, fromInvokableTool, webExtractTool, webSearchTool } from '../engine/tools';
+import { dateTimeTool, webExtractTool, webSearchTool } from '../engine/tools';
+import { engineRunTool, toolsOfNodes } from './connectedTools';
 import type { AgentTool } from '../engine/types';
 import type { ExecutionResources } from './resources';
 
@@ -60,7 +61,7 @@ async function memoryTools(ctx: IExecuteFunctions, builtIns: string[], itemIndex
 async function connectedTools(ctx: IExecuteFunctions, itemIndex: number, resources: ExecutionResources): Promise<AgentTool[]> {
 	if (!resources.hasToolInput) return [];
 	const connected = await ctx.getInputConnectionData(NodeConnectionTypes.AiTool, itemIndex);
-	return flattenTools(connected).map(fromInvokableTool);
+	return toolsOfNodes(ctx, connected).map(engineRunTool);
 }
 
 /** The item's tools, in the order the model is offered them: web, date and time, memory, connected. */
