@@ -172,7 +172,7 @@ if (servicesMissing && process.env.CI === 'true') {
 		const execution = await queue!.main.client.rest('GET', `/executions/${failed.id}`);
 		const text = JSON.stringify(execution);
 		expect(text).toContain('The Conversation Store (Postgres) could not be reached');
-		expect(text).toMatch(/Check the host, port and database in the \\+"Postgres\\+" credential/);
+		expect(text).toMatch(/Check the host, port and database in the \\+"Unreachable Postgres\\+" credential of the Conversation Store/);
 		expect(text).not.toContain('pg-secret-pass');
 	}, 120_000);
 });

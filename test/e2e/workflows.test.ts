@@ -9,7 +9,8 @@ import { startFakeTavily, type FakeTavily } from '../fakes/tavily';
 import { agentBrainProperties } from '../../nodes/AgentBrain/description';
 import { DEFAULT_CONVERSATION_TABLE } from '../../nodes/AgentBrain/engine/postgresConversationStore';
 import { backendOptions } from '../../nodes/VectorMemory/backends';
-import { startN8n, type N8nInstance, type WorkflowSpec } from './harness';
+import { nodeOutput, startN8n, type N8nInstance, type WorkflowSpec } from './harness';
+import { streamWebhook } from './streaming';
 
 const REPO = resolve(__dirname, '../..');
 
@@ -343,7 +344,7 @@ describe('Knowledge bot', () => {
 		{ text: 'The office is closed on public holidays.', source: 'https://intranet.example.com/office', title: 'Office hours' },
 	];
 
-	/** The model searches the knowledge base for the question, then answers from the best passage with its source. */
+	/** The model searches the knowledge base for the question, then writes its answer from the best passage, a word every 60 ms. */
 	function scriptKnowledgeModel(seen: FakeRequest[]) {
 		openai.setScript([
 			(request) => {
@@ -354,41 +355,57 @@ describe('Knowledge bot', () => {
 				seen.push(request);
 				const hits = JSON.parse(toolResults(request).at(-1)!);
 				const best = (Array.isArray(hits) ? hits : [hits])[0];
-				return { content: `${best.text} (source: ${best.metadata.source})` };
+				return { content: `${best.text} (source: ${best.metadata.source})`, streamDelayMs: 60 };
 			},
 		]);
 	}
 
-	it('ingests documents through the webhook, then answers a chat question from them with the source cited', async () => {
+	/** Sends a message as n8n's chat widget does and reads the streamed reply: the answer's pieces and any error n8n sent. */
+	async function chat(sessionId: string, chatInput: string) {
+		const { chunks } = await streamWebhook(`${n8n.url}/webhook/${chatWebhookId}/chat`, { action: 'sendMessage', sessionId, chatInput });
+		const items = chunks.filter((chunk) => chunk.type === 'item');
+		return { chunks, items, text: items.map((chunk) => chunk.content).join(''), errors: chunks.filter((chunk) => chunk.type === 'error') };
+	}
+
+	it('ingests documents through the webhook, then streams the chat answer from them, the first words before the model has written its last', async () => {
 		const stored = await n8n.webhook('POST', 'knowledge/ingest', { documents }, auth);
 		expect(stored.status).toBe(200);
 		expect(stored.body).toEqual({ stored: 3, chunks: 3, skippedEmpty: 0, namespace: 'knowledge' });
 
+		const ingestion = await n8n.lastExecution(n8n.workflowIds[knowledge.name]);
 		const seen: FakeRequest[] = [];
 		scriptKnowledgeModel(seen);
-		const res = await n8n.webhook('POST', `${chatWebhookId}/chat`, { action: 'sendMessage', sessionId: 'visitor-1', chatInput: documents[0].text });
-		expect(res.status).toBe(200);
-		expect(res.body).toEqual({ output: `${documents[0].text} (source: ${documents[0].source})`, citations: [documents[0].source] });
+		const reply = await chat('visitor-1', documents[0].text);
+		const answer = `${documents[0].text} (source: ${documents[0].source})`;
+		expect(reply.errors).toEqual([]);
+		expect(reply.text).toBe(answer);
+		const answering = openai.requests.find((r) => r.body === seen[1].body)!;
+		expect(answering.body.stream).toBe(true);
+		// Fifteen words 60 ms apart: the first reached the chat well before the model wrote its last.
+		expect(answering.lastTokenAt! - reply.items[0].at).toBeGreaterThan(400);
 		const embeds = openai.requests.filter((r) => r.path === '/v1/embeddings');
 		expect(embeds.at(-1)?.body.input).toEqual([documents[0].text]);
+		const execution = await n8n.lastExecution(n8n.workflowIds[knowledge.name], { after: ingestion.id });
+		expect(execution.status).toBe('success');
+		expect(nodeOutput(execution, 'Answer from Knowledge')[0]).toMatchObject({ answer, citations: [documents[0].source], stopReason: 'completed' });
 	}, 120_000);
 
 	it('remembers the conversation of a chat session', async () => {
 		const seen: FakeRequest[] = [];
 		scriptKnowledgeModel(seen);
-		const res = await n8n.webhook('POST', `${chatWebhookId}/chat`, { action: 'sendMessage', sessionId: 'visitor-1', chatInput: documents[1].text });
-		expect(res.body.output).toBe(`${documents[1].text} (source: ${documents[1].source})`);
+		const reply = await chat('visitor-1', documents[1].text);
+		expect(reply.text).toBe(`${documents[1].text} (source: ${documents[1].source})`);
 		const earlier = seen[0].body.messages.map((m: { role: string; content: unknown }) => `${m.role}: ${String(m.content ?? '')}`);
 		expect(earlier).toContain(`user: ${documents[0].text}`);
 		expect(earlier).toContain(`assistant: ${documents[0].text} (source: ${documents[0].source})`);
 
 		const otherVisitor: FakeRequest[] = [];
 		scriptKnowledgeModel(otherVisitor);
-		await n8n.webhook('POST', `${chatWebhookId}/chat`, { action: 'sendMessage', sessionId: 'visitor-2', chatInput: documents[2].text });
+		await chat('visitor-2', documents[2].text);
 		expect(otherVisitor[0].body.messages.some((m: { content: unknown }) => String(m.content).includes(documents[0].text))).toBe(false);
 	}, 120_000);
 
-	it('answers 502 to ingestion and an apology in the chat when the model provider rejects the key', async () => {
+	it('answers 502 to ingestion, and the chat shows which credential to fix, when the model provider rejects the key', async () => {
 		const credentialId = n8n.credentialIds['OpenAI-compatible account'];
 		const good = { apiKey: OPENAI_KEY, baseUrl: openai.url, organization: '', extraHeaders: '{}' };
 		await n8n.rest('PATCH', `/credentials/${credentialId}`, { name: 'OpenAI-compatible account', type: 'openAiCompatibleAgenticApi', data: { ...good, apiKey: 'sk-wrong' } });
@@ -396,11 +413,16 @@ describe('Knowledge bot', () => {
 			const stored = await n8n.webhook('POST', 'knowledge/ingest', { documents }, auth);
 			expect(stored.status).toBe(502);
 			expect(stored.body.error).toMatch(/^The documents could not be stored: .*(key|401|auth)/i);
-			const res = await n8n.webhook('POST', `${chatWebhookId}/chat`, { action: 'sendMessage', sessionId: 'visitor-3', chatInput: 'How long do refunds take?' });
-			expect(res.status).toBe(200);
-			expect(res.body.output).toMatch(/^Sorry, I could not answer that: .*(key|401|auth)/i);
-			expect(res.body.citations).toEqual([]);
-			expect(JSON.stringify([stored.body, res.body])).not.toContain('sk-wrong');
+			const before = (await n8n.executions(n8n.workflowIds[knowledge.name])).map((e) => Number(e.id));
+			const reply = await chat('visitor-3', 'How long do refunds take?');
+			expect(reply.text).toBe('');
+			// n8n's chat shows an error chunk as "Error: <its content>".
+			expect(reply.errors).toHaveLength(1);
+			expect(reply.errors[0].content).toMatch(/API key .*"OpenAI-Compatible API" credential/);
+			expect(JSON.stringify([stored.body, reply.chunks])).not.toContain('sk-wrong');
+			const execution = await n8n.lastExecution(n8n.workflowIds[knowledge.name], { after: String(Math.max(0, ...before)) });
+			expect(execution.status).toBe('error');
+			expect(execution.data.resultData.lastNodeExecuted).toBe('Answer from Knowledge');
 		} finally {
 			await n8n.rest('PATCH', `/credentials/${credentialId}`, { name: 'OpenAI-compatible account', type: 'openAiCompatibleAgenticApi', data: good });
 		}

@@ -11,7 +11,9 @@ export interface PostgresServer {
 	port: number;
 	user: string;
 	database: string;
-	/** `postgres://user@127.0.0.1:port/database`. */
+	/** Set when the server was started with one: connections over TCP must then log in with it. */
+	password?: string;
+	/** `postgres://user@127.0.0.1:port/database` (with the password, when there is one). */
 	url: string;
 	/** Stops the server and deletes its data and socket folders. */
 	stop(): Promise<void>;
@@ -63,9 +65,10 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string,
 
 /**
  * initdb into a temp folder (trust auth, no fsync: test data need not survive a power cut), postgres on a free
- * loopback port with its socket under the same folder, then `CREATE EXTENSION vector` when asked.
+ * loopback port with its socket under the same folder, then `CREATE EXTENSION vector` when asked. With `password`,
+ * TCP logins need it (scram-sha-256), as on a real server, so a wrong password is refused.
  */
-export async function startPostgres(options: { vector?: boolean } = {}): Promise<PostgresServer> {
+export async function startPostgres(options: { vector?: boolean; password?: string } = {}): Promise<PostgresServer> {
 	const bin = postgresBinDir();
 	const missing = postgresMissing();
 	if (!bin || (options.vector !== false && missing)) throw new Error(`real Postgres cannot start: ${missing}`);
@@ -73,8 +76,13 @@ export async function startPostgres(options: { vector?: boolean } = {}): Promise
 	const dataDir = path.join(root, 'data');
 	const socketDir = path.join(root, 'socket');
 	fs.mkdirSync(socketDir);
+	const auth = ['-A', 'trust'];
+	if (options.password !== undefined) {
+		fs.writeFileSync(path.join(root, 'pwfile'), `${options.password}\n`);
+		auth.splice(0, 2, '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${path.join(root, 'pwfile')}`);
+	}
 	if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', root]);
-	const [initCmd, initArgs] = asServerUser(path.join(bin, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+	const [initCmd, initArgs] = asServerUser(path.join(bin, 'initdb'), ['-D', dataDir, ...auth, '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
 	execFileSync(initCmd, initArgs, { stdio: 'pipe' });
 	const port = await freePort();
 	const [cmd, args] = asServerUser(path.join(bin, 'postgres'), [
@@ -93,14 +101,17 @@ export async function startPostgres(options: { vector?: boolean } = {}): Promise
 			} catch {
 				// already gone
 			}
-			await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+			let timer: NodeJS.Timeout | undefined;
+			// The timer is cleared once the server is gone, so it cannot hold the test process open for its 10 s.
+			await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 10_000)))]).finally(() => clearTimeout(timer));
 			if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
 		}
 		fs.rmSync(root, { recursive: true, force: true });
 	};
 	try {
 		await waitForPort(port, child, () => output);
-		const server: PostgresServer = { host: '127.0.0.1', port, user: 'postgres', database: 'postgres', url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+		const login = options.password === undefined ? 'postgres' : `postgres:${encodeURIComponent(options.password)}`;
+		const server: PostgresServer = { host: '127.0.0.1', port, user: 'postgres', database: 'postgres', password: options.password, url: `postgres://${login}@127.0.0.1:${port}/postgres`, stop };
 		if (options.vector !== false) await query(server, 'CREATE EXTENSION IF NOT EXISTS vector');
 		return server;
 	} catch (error) {
@@ -112,7 +123,7 @@ export async function startPostgres(options: { vector?: boolean } = {}): Promise
 /** One statement on a fresh connection (for set-up and for looking at what a store wrote). */
 export async function query<T = Record<string, unknown>>(server: PostgresServer, sql: string, params: unknown[] = []): Promise<T[]> {
 	const { Client } = await import('pg');
-	const client = new Client({ host: server.host, port: server.port, user: server.user, database: server.database });
+	const client = new Client({ host: server.host, port: server.port, user: server.user, database: server.database, password: server.password });
 	await client.connect();
 	try {
 		return (await client.query(sql, params)).rows as T[];

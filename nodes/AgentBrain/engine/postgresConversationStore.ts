@@ -24,6 +24,8 @@ export interface PostgresConversationStoreOptions {
 	tableName?: string;
 	/** Largest turn in bytes of JSON (default 16 MB). */
 	maxTurnBytes?: number;
+	/** The name of the credential the connection came from (in n8n, the one set on the node), named in errors to fix there. */
+	credentialName?: string;
 }
 
 /**
@@ -130,7 +132,7 @@ export class PostgresConversationStore implements ConversationStore {
 		try {
 			client = await pool.connect();
 		} catch (error) {
-			throw this.explain(error);
+			throw explainPostgresError(error, { tableName: this.tableName, credentialName: this.options.credentialName });
 		}
 		try {
 			await this.ensureTable(client);
@@ -139,7 +141,7 @@ export class PostgresConversationStore implements ConversationStore {
 				(error: unknown) => this.againIfTableDropped<T>(client, sql, params, error),
 			);
 		} catch (error) {
-			throw this.explain(error);
+			throw explainPostgresError(error, { tableName: this.tableName, credentialName: this.options.credentialName });
 		} finally {
 			client.release();
 		}
@@ -163,32 +165,36 @@ export class PostgresConversationStore implements ConversationStore {
 		return (await client.query(sql, params)).rows as T[];
 	}
 
-	private explain(error: unknown): AgenticError {
-		if (error instanceof AgenticError) return error;
-		const { code, message } = error as { code?: string; message?: string };
-		const detail = message ?? String(error);
-		if (code === '28P01' || code === '28000') {
-			return new AgenticError('auth', `The Conversation Store (Postgres) refused the login: ${detail}`, {
-				description: `Check the user and password in the "${CONVERSATION_STORE_CREDENTIAL}" credential.`,
-				cause: error,
-			});
-		}
-		if (code === '3D000') {
-			return new AgenticError('invalid_input', `The Conversation Store's database does not exist: ${detail}`, {
-				description: `Check the database in the "${CONVERSATION_STORE_CREDENTIAL}" credential.`,
-				cause: error,
-			});
-		}
-		if (code === '42501') {
-			return new AgenticError('invalid_input', `The Conversation Store may not use the table "${this.tableName}": ${detail}`, {
-				description: `Grant the credential's user CREATE on the schema (or create the table first), or pick another Conversation Table.`,
-				cause: error,
-			});
-		}
-		const unreachable = !code || /^(08|57P)/.test(code) || /ECONN|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|timeout/i.test(detail);
-		return new AgenticError(unreachable ? 'upstream' : 'internal', `The Conversation Store (Postgres) ${unreachable ? 'could not be reached' : 'failed'}: ${detail}`, {
-			description: `Check the host, port and database in the "${CONVERSATION_STORE_CREDENTIAL}" credential, and that the server is up.`,
+}
+
+/** A pg failure as the user can act on it: what went wrong, in which credential (by its name when known) to fix it, never a password. */
+export function explainPostgresError(error: unknown, store: { tableName: string; credentialName?: string }): AgenticError {
+	if (error instanceof AgenticError) return error;
+	const { code, message } = error as { code?: string; message?: string };
+	const detail = message ?? String(error);
+	const credential = `"${store.credentialName?.trim() || CONVERSATION_STORE_CREDENTIAL}" credential`;
+	if (code === '28P01' || code === '28000') {
+		// Under Continue On Fail n8n keeps only the message, so the credential to fix is named there too.
+		return new AgenticError('auth', `The Conversation Store (Postgres) refused the login of the ${credential}: ${detail}`, {
+			description: `Check the user and password in the ${credential} of the Conversation Store.`,
 			cause: error,
 		});
 	}
+	if (code === '3D000') {
+		return new AgenticError('invalid_input', `The Conversation Store's database does not exist: ${detail}`, {
+			description: `Check the database in the ${credential} of the Conversation Store.`,
+			cause: error,
+		});
+	}
+	if (code === '42501') {
+		return new AgenticError('invalid_input', `The Conversation Store may not use the table "${store.tableName}": ${detail}`, {
+			description: `Grant the user of the ${credential} CREATE on the schema (or create the table first), or pick another Conversation Table.`,
+			cause: error,
+		});
+	}
+	const unreachable = !code || /^(08|57P)/.test(code) || /ECONN|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|timeout/i.test(detail);
+	return new AgenticError(unreachable ? 'upstream' : 'internal', `The Conversation Store (Postgres) ${unreachable ? 'could not be reached' : 'failed'}: ${detail}`, {
+		description: `Check the host, port and database in the ${credential} of the Conversation Store, and that the server is up.`,
+		cause: error,
+	});
 }

@@ -123,7 +123,8 @@ export class ExecutionResources {
 			const credentials = await this.ctx.getCredentials('postgres');
 			this.conversationSecrets = [text(credentials.password)].filter(Boolean);
 			const tableName = String(this.ctx.getNodeParameter('conversationTable', 0, DEFAULT_CONVERSATION_TABLE) ?? '');
-			return new PostgresConversationStore({ connection: postgresConnection(credentials), tableName });
+			const credentialName = this.ctx.getNode().credentials?.postgres?.name;
+			return new PostgresConversationStore({ connection: postgresConnection(credentials), tableName, credentialName });
 		})();
 		return this.conversationStore;
 	}
