@@ -4,6 +4,7 @@
 import { startHttpsCapture, type HttpsCapture } from '../fakes/httpsCapture';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../fakes/openai';
 import { nodeOutput, startN8n, type Execution, type N8nInstance, type WorkflowSpec } from './harness';
+import { N8N1_RUNTIME } from './runtime';
 
 const OPENAI_KEY = 'sk-e2e-engine-tools-key';
 const GMAIL_TOKEN = 'ya29.e2e-engine-tools-token';
@@ -197,49 +198,54 @@ async function finished(executionId: string): Promise<Execution> {
 	});
 }
 
+/** Agent Brain's tool run beside n8n's AI Agent's, same Code Tool, same scripted model. */
+async function toolRunsAsTheAiAgents(instance: N8nInstance): Promise<void> {
+	const script = () =>
+		openai.setScript([
+			(request) => ({ toolCalls: [{ id: 'call_rev', name: request.body.tools[0].function.name, arguments: { input: 'שלום abc' } }] }),
+			(request) => ({ content: `Reversed: ${lastToolMessage(request)}` }),
+		]);
+	script();
+	const ours = await instance.webhook('POST', 'engine-code', { task: 'Reverse "שלום abc"' });
+	expect(ours.status).toBe(200);
+	expect(ours.body.answer).toBe('Reversed: cba םולש');
+	const mine = await instance.lastExecution(instance.workflowIds[codeToolFlow.name]);
+	script();
+	const theirs = await instance.webhook('POST', 'engine-code-ai-agent', { task: 'Reverse "שלום abc"' });
+	expect(theirs.status).toBe(200);
+	const yardstick = await instance.lastExecution(instance.workflowIds[aiAgentFlow.name]);
+
+	const toolRun = mine.data.resultData.runData['Reverse Text'];
+	const theirRun = yardstick.data.resultData.runData['Reverse Text'];
+	expect(toolRun).toHaveLength(1);
+	expect(theirRun).toHaveLength(1);
+	// The same record: the model's arguments as the tool's input, its answer as the output, Agent Brain as the parent.
+	expect(Object.keys(toolRun[0]).sort()).toEqual(Object.keys(theirRun[0]).sort());
+	expect(toolRun[0].inputOverride?.ai_tool?.[0]?.[0]?.json).toMatchObject({ input: 'שלום abc' });
+	expect(toolRun[0].data?.ai_tool?.[0]?.[0]?.json).toEqual({ response: 'cba םולש' });
+	expect(theirRun[0].data?.ai_tool?.[0]?.[0]?.json).toEqual({ response: 'cba םולש' });
+	expect(toolRun[0].source?.[0]?.previousNode).toBe('Agent Brain');
+	expect(theirRun[0].source?.[0]?.previousNode).toBe('AI Agent');
+	expect(toolRun[0].executionStatus).toBe('success');
+	// The model was told what the tool answered, as when the tool ran in-process.
+	expect(nodeOutput(mine, 'Agent Brain')[0]).toMatchObject({ stopReason: 'completed', toolCalls: [{ name: 'Reverse_Text', resultSummary: 'cba םולש' }] });
+}
+
 const click = (url: string) => fetch(url, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36' } });
 
 describe('connected tools run by n8n\'s engine', () => {
-	it('each call is a run of the tool node, recorded as n8n\'s AI Agent records its tool runs', async () => {
-		const script = () =>
-			openai.setScript([
-				(request) => ({ toolCalls: [{ id: 'call_rev', name: request.body.tools[0].function.name, arguments: { input: 'שלום abc' } }] }),
-				(request) => ({ content: `Reversed: ${lastToolMessage(request)}` }),
-			]);
-		script();
-		const ours = await n8n.webhook('POST', 'engine-code', { task: 'Reverse "שלום abc"' });
-		expect(ours.status).toBe(200);
-		expect(ours.body.answer).toBe('Reversed: cba םולש');
-		const mine = await n8n.lastExecution(n8n.workflowIds[codeToolFlow.name]);
-		script();
-		const theirs = await n8n.webhook('POST', 'engine-code-ai-agent', { task: 'Reverse "שלום abc"' });
-		expect(theirs.status).toBe(200);
-		const yardstick = await n8n.lastExecution(n8n.workflowIds[aiAgentFlow.name]);
-
-		const toolRun = mine.data.resultData.runData['Reverse Text'];
-		const theirRun = yardstick.data.resultData.runData['Reverse Text'];
-		expect(toolRun).toHaveLength(1);
-		expect(theirRun).toHaveLength(1);
-		// The same record: the model's arguments as the tool's input, its answer as the output, Agent Brain as the parent.
-		expect(Object.keys(toolRun[0]).sort()).toEqual(Object.keys(theirRun[0]).sort());
-		expect(toolRun[0].inputOverride?.ai_tool?.[0]?.[0]?.json).toMatchObject({ input: 'שלום abc' });
-		expect(toolRun[0].data?.ai_tool?.[0]?.[0]?.json).toEqual({ response: 'cba םולש' });
-		expect(theirRun[0].data?.ai_tool?.[0]?.[0]?.json).toEqual({ response: 'cba םולש' });
-		expect(toolRun[0].source?.[0]?.previousNode).toBe('Agent Brain');
-		expect(theirRun[0].source?.[0]?.previousNode).toBe('AI Agent');
-		expect(toolRun[0].executionStatus).toBe('success');
-		// The model was told what the tool answered, as when the tool ran in-process.
-		expect(nodeOutput(mine, 'Agent Brain')[0]).toMatchObject({ stopReason: 'completed', toolCalls: [{ name: 'Reverse_Text', resultSummary: 'cba םולש' }] });
-	});
+	it('each call is a run of the tool node, recorded as n8n\'s AI Agent records its tool runs', () => toolRunsAsTheAiAgents(n8n));
 
 	it('the repeat guard and max iterations hold for a model looping through engine-run tools', async () => {
 		const same = (request: FakeRequest) => ({ toolCalls: [{ name: request.body.tools?.[0]?.function.name ?? 'Reverse_Text', arguments: { input: 'loop' } }] });
 		openai.setScript([same, same, same, (request) => ({ content: request.body.tools ? 'tools offered after the limit' : 'Best answer after the limit.' })]);
+		const workflowId = n8n.workflowIds[codeToolFlow.name];
+		const before = String(Math.max(0, ...(await n8n.executions(workflowId)).map((e) => Number(e.id))));
 		const res = await n8n.webhook('POST', 'engine-code', { task: 'Loop forever' });
 		expect(res.status).toBe(200);
 		expect(res.body).toMatchObject({ stopReason: 'max_iterations', iterations: 3, answer: 'Best answer after the limit.' });
 		expect(res.body.toolCalls.map((call: { repeated?: boolean }) => Boolean(call.repeated))).toEqual([false, false, true]);
-		const execution = await n8n.lastExecution(n8n.workflowIds[codeToolFlow.name]);
+		const execution = await n8n.lastExecution(workflowId, { after: before });
 		// The repeated call was not run: the tool node ran twice.
 		expect(execution.data.resultData.runData['Reverse Text']).toHaveLength(2);
 	});
@@ -306,4 +312,25 @@ describe('a tool behind Gmail\'s send-and-wait approval', () => {
 		const done = nodeOutput(await finished(untimed.executionId), 'Agent Brain')[0];
 		expect(done).toMatchObject({ stopReason: 'completed', answer: 'Done: alert sent for AB-123' });
 	});
+});
+
+describe(`connected tools run by the engine of n8n ${N8N1_RUNTIME.n8nVersion}`, () => {
+	let n8n1: N8nInstance;
+
+	beforeAll(async () => {
+		n8n1 = await startN8n({
+			runtime: N8N1_RUNTIME,
+			credentials: [
+				{ name: 'Fake OpenAI', type: 'openAiCompatibleAgenticApi', data: { apiKey: OPENAI_KEY, baseUrl: openai.url, organization: '', extraHeaders: '{}' } },
+				{ name: 'Fake OpenAI (n8n)', type: 'openAiApi', data: { apiKey: OPENAI_KEY, url: openai.url, header: false } },
+			],
+			workflows: [codeToolFlow, aiAgentFlow],
+		});
+	}, 600_000);
+
+	afterAll(async () => {
+		await n8n1?.stop();
+	});
+
+	it('each call is a run of the tool node, recorded as n8n\'s AI Agent records its tool runs', () => toolRunsAsTheAiAgents(n8n1));
 });
