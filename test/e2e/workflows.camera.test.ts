@@ -5,14 +5,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { startHttpsCapture, type CapturedRequest, type HttpsCapture } from '../fakes/httpsCapture';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../fakes/openai';
 import { CAR_PHOTO, PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, requireFixtures } from '../helpers/fixtures';
+import { cameraWorkflow } from '../helpers/workflows';
 import { startN8n, type N8nInstance, type WorkflowSpec } from './harness';
 
-const REPO = resolve(__dirname, '../..');
 const plateFixtures = requireFixtures('the camera plate workflow tests', [PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, CAR_PHOTO]);
 const haveFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
 if (!haveFfmpeg) console.warn('Skipping the camera clip test: ffmpeg is not on PATH (Debian: apt-get install ffmpeg)');
@@ -27,16 +27,8 @@ const GUARD_PHONE = '+15550000000';
 /** What the real models read on the shared car photo. */
 const CAR_PLATE = '5AU5341';
 
-const camera = JSON.parse(readFileSync(join(REPO, 'workflows', 'camera-plate-whatsapp.json'), 'utf8')) as WorkflowSpec;
-// No internet here: the Plate Detector reads the shared models instead of downloading them.
+const camera = cameraWorkflow(plateFixtures);
 const plateNode = camera.nodes.find((node) => node.name === 'Read Plates')!;
-const plateParameters = plateNode.parameters as { options: Record<string, unknown> };
-plateParameters.options = {
-	...plateParameters.options,
-	executionProvider: 'cpu',
-	detectorModelPath: plateFixtures.path(PLATE_DETECTOR_MODEL),
-	ocrModelPath: plateFixtures.path(PLATE_OCR_MODEL),
-};
 
 /** The same workflow with `writeAlertWithModel` turned off in Alert Settings, listening on its own path. */
 const templateOnly = JSON.parse(JSON.stringify(camera)) as WorkflowSpec;
