@@ -5,14 +5,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { startHttpsCapture, type CapturedRequest, type HttpsCapture } from '../fakes/httpsCapture';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../fakes/openai';
 import { CAR_PHOTO, PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, requireFixtures } from '../helpers/fixtures';
+import { cameraWorkflow } from '../helpers/workflows';
 import { startN8n, type N8nInstance, type WorkflowSpec } from './harness';
 
-const REPO = resolve(__dirname, '../..');
 const plateFixtures = requireFixtures('the camera plate workflow tests', [PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, CAR_PHOTO]);
 const haveFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
 if (!haveFfmpeg) console.warn('Skipping the camera clip test: ffmpeg is not on PATH (Debian: apt-get install ffmpeg)');
@@ -27,16 +27,8 @@ const GUARD_PHONE = '+15550000000';
 /** What the real models read on the shared car photo. */
 const CAR_PLATE = '5AU5341';
 
-const camera = JSON.parse(readFileSync(join(REPO, 'workflows', 'camera-plate-whatsapp.json'), 'utf8')) as WorkflowSpec;
-// No internet here: the Plate Detector reads the shared models instead of downloading them.
+const camera = cameraWorkflow(plateFixtures);
 const plateNode = camera.nodes.find((node) => node.name === 'Read Plates')!;
-const plateParameters = plateNode.parameters as { options: Record<string, unknown> };
-plateParameters.options = {
-	...plateParameters.options,
-	executionProvider: 'cpu',
-	detectorModelPath: plateFixtures.path(PLATE_DETECTOR_MODEL),
-	ocrModelPath: plateFixtures.path(PLATE_OCR_MODEL),
-};
 
 /** The same workflow with `writeAlertWithModel` turned off in Alert Settings, listening on its own path. */
 const templateOnly = JSON.parse(JSON.stringify(camera)) as WorkflowSpec;
@@ -86,7 +78,7 @@ beforeAll(async () => {
 	projectId = (await n8n.rest('GET', '/projects/personal')).id;
 	const stolen = await n8n.rest('POST', `/projects/${projectId}/data-tables`, {
 		name: 'stolen_vehicles',
-		columns: ['plate', 'reason', 'notes'].map((name) => ({ name, type: 'string' })),
+		columns: ['plate', 'reason', 'notes', 'lastAlerts'].map((name) => ({ name, type: 'string' })),
 	});
 	const log = await n8n.rest('POST', `/projects/${projectId}/data-tables`, {
 		name: 'plate_sightings',
@@ -126,8 +118,18 @@ async function listStolen(rows: Array<{ plate: string; reason: string; notes: st
 	await n8n.rest('POST', `/projects/${projectId}/data-tables/${tables.stolen_vehicles}/insert`, { data: rows });
 }
 
-async function logSighting(row: Record<string, string>) {
-	await n8n.rest('POST', `/projects/${projectId}/data-tables/${tables.plate_sightings}/insert`, { data: [row] });
+/** The listed row's record of each camera's last alert, as the workflow keeps it. */
+async function setLastAlerts(plate: string, lastAlerts: Record<string, string>) {
+	await n8n.rest('PATCH', `/projects/${projectId}/data-tables/${tables.stolen_vehicles}/rows`, {
+		filter: { type: 'and', filters: [{ columnName: 'plate', condition: 'eq', value: plate }] },
+		data: { lastAlerts: JSON.stringify(lastAlerts) },
+	});
+}
+
+async function lastAlerts(plate: string): Promise<Record<string, string>> {
+	const page = await n8n.rest('GET', `/projects/${projectId}/data-tables/${tables.stolen_vehicles}/rows?take=500`);
+	const row = (page.data as Array<Record<string, any>>).find((r) => r.plate === plate);
+	return row?.lastAlerts ? JSON.parse(row.lastAlerts) : {};
 }
 
 /** Counts what a block of snapshots cost: model calls and WhatsApp messages sent. */
@@ -224,10 +226,22 @@ describe('Camera → plate → WhatsApp', () => {
 		expect({ modelCalls: other.modelCalls, alerts: other.alerts.length }).toEqual({ modelCalls: 1, alerts: 1 });
 	}, 300_000);
 
+	plateFixtures.it('5 snapshots of a listed plate arriving at once from one camera: exactly 1 alert, 1 model call, 5 sightings logged', async () => {
+		scriptAlertWriter();
+		const { result: responses, modelCalls, alerts } = await counting(() => Promise.all(Array.from({ length: 5 }, () => postCar('gate-race'))));
+		expect({ modelCalls, alerts: alerts.length }).toEqual({ modelCalls: 1, alerts: 1 });
+		expect(responses.map((r) => r.status)).toEqual(Array(5).fill(200));
+		expect(responses.map((r) => r.body.outcome).sort()).toEqual(['alerted', ...Array(4).fill('already alerted')]);
+		const logged = await sightings('gate-race');
+		expect(logged.map((row) => row.outcome).sort()).toEqual(['alerted', ...Array(4).fill('already alerted')]);
+		const first = logged.find((row) => row.outcome === 'alerted')!;
+		for (const row of logged.filter((r) => r.outcome !== 'alerted')) expect(row.message).toBe(`Already alerted at ${first.seenAt}`);
+		expect((await lastAlerts(CAR_PLATE))['gate-race']).toBe(first.seenAt);
+	}, 300_000);
+
 	plateFixtures.it('alerts again once the last alert at that camera is older than the window (10 minutes), not before', async () => {
 		const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
-		await logSighting({ seenAt: minutesAgo(11), camera: 'gate-old', plates: CAR_PLATE, listedPlate: CAR_PLATE, outcome: 'alerted', message: 'earlier' });
-		await logSighting({ seenAt: minutesAgo(9), camera: 'gate-recent', plates: CAR_PLATE, listedPlate: CAR_PLATE, outcome: 'alerted', message: 'earlier' });
+		await setLastAlerts(CAR_PLATE, { ...(await lastAlerts(CAR_PLATE)), 'gate-old': minutesAgo(11), 'gate-recent': minutesAgo(9) });
 		scriptAlertWriter();
 		const old = await counting(() => postCar('gate-old'));
 		expect(old.result.body.outcome).toBe('alerted');
@@ -297,6 +311,7 @@ describe('Camera → plate → WhatsApp', () => {
 			capture.setHandler(whatsAppMedia);
 		}
 		expect(await sightings('gate-4')).toMatchObject([{ plates: CAR_PLATE, listedPlate: CAR_PLATE, outcome: 'alert failed' }]);
+		expect(await lastAlerts(CAR_PLATE)).not.toHaveProperty('gate-4');
 		// A failed alert does not count as sent: the next snapshot alerts.
 		const retry = await postCar('gate-4');
 		expect(retry.body).toMatchObject({ outcome: 'alerted', alertSent: true });
@@ -340,5 +355,16 @@ describe('The camera workflow file', () => {
 		expect(note).toContain('`alertWindowMinutes` **10**');
 		expect(note).toContain('`writeAlertWithModel` **true**');
 		expect((plateNode.parameters as Record<string, unknown>).watchlistMaxDistance).toBe("={{ $('Alert Settings').first().json.maxMatchDistance }}");
+	});
+
+	it('claims and gives back an alert only where the listed row still holds the lastAlerts that were read (compare-and-set)', () => {
+		for (const name of ['Claim Alert', 'Release Claim']) {
+			const parameters = camera.nodes.find((node) => node.name === name)!.parameters as Record<string, any>;
+			expect(parameters).toMatchObject({ operation: 'update', dataTableId: { value: 'stolen_vehicles' }, matchType: 'allConditions' });
+			expect(parameters.filters.conditions.map((c: { keyName: string }) => c.keyName)).toEqual(['id', 'lastAlerts']);
+			expect(parameters.columns.value).toEqual({ lastAlerts: '={{ $json.claim.next }}' });
+		}
+		const note = String((camera.nodes.find((node) => node.name === 'Setup')!.parameters as { content: string }).content);
+		expect(note).toContain('`stolen_vehicles` with string columns `plate`, `reason`, `notes`, `lastAlerts`');
 	});
 });

@@ -1,4 +1,7 @@
-// Workflow specs several tests and benches run: a webhook that takes a photo and answers with what the Plate Detector read.
+// Workflow specs several tests and benches run: a webhook that takes a photo and answers with what the Plate Detector read,
+// and the shipped camera workflow set to read the fixture models.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { WorkflowSpec } from '../e2e/harness';
 import { PLATE_DETECTOR_MODEL, PLATE_OCR_MODEL, type RequiredFixtures } from './fixtures';
 
@@ -33,4 +36,17 @@ export function plateWebhookWorkflow(fixtures: Pick<RequiredFixtures, 'path'>, o
 		],
 		connections: { 'Photo In': { main: [[{ node: 'Plate Detector', type: 'main', index: 0 }]] } },
 	};
+}
+
+/** workflows/camera-plate-whatsapp.json as shipped, but reading the fixture models on CPU (there is no internet to download them). */
+export function cameraWorkflow(fixtures: Pick<RequiredFixtures, 'path'>): WorkflowSpec {
+	const camera = JSON.parse(readFileSync(join(resolve(__dirname, '../..'), 'workflows', 'camera-plate-whatsapp.json'), 'utf8')) as WorkflowSpec;
+	const parameters = camera.nodes.find((node) => node.name === 'Read Plates')!.parameters as { options: Record<string, unknown> };
+	parameters.options = {
+		...parameters.options,
+		executionProvider: 'cpu',
+		detectorModelPath: fixtures.path(PLATE_DETECTOR_MODEL),
+		ocrModelPath: fixtures.path(PLATE_OCR_MODEL),
+	};
+	return camera;
 }
