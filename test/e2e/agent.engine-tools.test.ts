@@ -81,7 +81,7 @@ const aiAgentFlow: WorkflowSpec = {
 };
 
 /** Webhook (answers at once) → Agent Brain, whose "Send Alert" tool is behind Gmail's send-and-wait approval ("Ask the Guard"). */
-function approvalFlow(name: string, path: string, options: Record<string, unknown> = {}): WorkflowSpec {
+function approvalFlow(name: string, path: string, options: Record<string, unknown> = {}, approvalOptions: Record<string, unknown> = {}): WorkflowSpec {
 	return {
 		name,
 		nodes: [
@@ -98,7 +98,7 @@ function approvalFlow(name: string, path: string, options: Record<string, unknow
 					subject: 'Agent Brain wants to send an alert',
 					message: '=The agent wants to run {{ $tool.name }} with {{ JSON.stringify($tool.parameters) }}',
 					approvalOptions: { values: { approvalType: 'double' } },
-					options: { appendAttribution: false },
+					options: { appendAttribution: false, ...approvalOptions },
 				},
 				credentials: { gmailOAuth2: { name: 'Gmail account' } },
 			},
@@ -115,6 +115,14 @@ function approvalFlow(name: string, path: string, options: Record<string, unknow
 const approval = approvalFlow('Agent Brain: approval-gated tool', 'engine-approval');
 const approvalTimed = approvalFlow('Agent Brain: approval wait counts against the timeout', 'engine-approval-timed', { timeoutSeconds: 2, timeoutCountsApprovalWait: true });
 const approvalUntimed = approvalFlow('Agent Brain: approval wait does not count', 'engine-approval-untimed', { timeoutSeconds: 2 });
+/** The approval node waits 2 s at most (n8n's own Limit Wait Time); the session keeps the conversation. */
+const approvalLimited = approvalFlow(
+	'Agent Brain: approval that never comes',
+	'engine-approval-limited',
+	{},
+	{ limitWaitTime: { values: { limitType: 'afterTimeInterval', resumeAmount: 2, resumeUnit: 'seconds' } } },
+);
+for (const node of approvalLimited.nodes) if (node.name === 'Agent Brain') (node.parameters as Record<string, unknown>).sessionId = 'gate-1';
 
 beforeAll(async () => {
 	capture = await startHttpsCapture();
@@ -134,7 +142,7 @@ beforeAll(async () => {
 				},
 			},
 		],
-		workflows: [codeToolFlow, aiAgentFlow, approval, approvalTimed, approvalUntimed],
+		workflows: [codeToolFlow, aiAgentFlow, approval, approvalTimed, approvalUntimed, approvalLimited],
 	});
 }, 600_000);
 
@@ -296,6 +304,28 @@ describe('a tool behind Gmail\'s send-and-wait approval', () => {
 		expect(out.toolCalls[0]).toMatchObject({ name: 'Send_Alert', approval: 'declined' });
 		expect(Object.keys(execution.data.resultData.runData)).not.toContain('Send Alert');
 	});
+
+	it('an approval that never comes: n8n\'s wait limit resumes the run, the model is told the tool did not run, and the session keeps one whole turn', async () => {
+		scriptAlert();
+		const { executionId } = await askForApproval(approvalLimited, 'engine-approval-limited', 'Alert the guard about AB-123');
+		// n8n's wait tracker resumes executions whose wait has run out (it looks every minute).
+		const execution = await until('the wait limit to resume the execution', async () => {
+			const current = await n8n.getExecution(executionId);
+			return ['waiting', 'running', 'new'].includes(current.status) ? undefined : current;
+		}, 150_000);
+		expect(execution.status).toBe('success');
+		const [out] = nodeOutput(execution, 'Agent Brain');
+		expect(out.toolCalls[0]).toMatchObject({ name: 'Send_Alert', approval: 'no_answer' });
+		expect(out.answer).toMatch(/^Not sent; I will ask the guard by phone instead\. \(No one approved this call of Send_Alert before the wait ended/);
+		expect(Object.keys(execution.data.resultData.runData)).not.toContain('Send Alert');
+		// The next turn of the session sees the whole of this one: the task, the call and its outcome, the answer.
+		openai.setScript([(request) => ({ content: `seen ${request.body.messages.length} messages` })]);
+		const callsBefore = chatCalls().length;
+		await n8n.webhook('POST', 'engine-approval-limited', { task: 'What happened?' });
+		await until('the next turn', async () => (chatCalls().length > callsBefore ? true : undefined));
+		const roles = chatCalls().at(-1)!.body.messages.map((m: { role: string }) => m.role);
+		expect(roles).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
+	}, 200_000);
 
 	it('the time limit stops the run after a slow approval only when the user counts the wait', async () => {
 		scriptAlert();

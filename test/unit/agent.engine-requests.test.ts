@@ -159,6 +159,15 @@ describe('engine requests', () => {
 		expect((unanswered.toolCalls as IDataObject[])[0]).toMatchObject({ approval: 'no_answer' });
 	});
 
+	it('an approval node that fails to ask (its message could not be sent) is a failed call, not a missing answer', async () => {
+		script((request) => (request.body.messages.at(-1).role === 'tool' ? answerWithTool(request) : callLookup(request)));
+		const setup = { tasks: ['AB123'], tools: [gatedTool()] };
+		const asked = asRequest(await run(setup));
+		const output = (await run(setup, engineResponse(asked, () => ({ error: 'Gmail refused the credential' })))) as INodeExecutionData[][];
+		expect((output[0][0].json.toolCalls as IDataObject[])[0]).toMatchObject({ error: 'asking for approval of Send_Alert failed: Gmail refused the credential' });
+		expect((output[0][0].json.toolCalls as IDataObject[])[0].approval).toBeUndefined();
+	});
+
 	it('with Continue On Fail, an item failing after its tools ran is an error item and the others are answered', async () => {
 		script((request) => {
 			if (request.body.messages.at(-1).role !== 'tool') return callLookup(request);

@@ -90,7 +90,10 @@ export function outcomeOfResponse(response: ActionResponse): ActionOutcome {
 	const { metadata } = action;
 	const items = outputItems(response);
 	const first = items?.[0];
+	const failed = items?.length === 1 && Object.keys(first!).length === 1 && typeof first!.error === 'string' ? String(first!.error) : undefined;
 	if (metadata.hitl && !metadata.approval) {
+		// The approval node itself failed (say, its message could not be sent): no one was asked.
+		if (failed !== undefined) return { result: { id: action.id, problem: `asking for approval of ${metadata.toolName} failed: ${failed}` } };
 		const approved = approvalOf(first);
 		if (approved === true) {
 			const { gatedToolNodeName, toolName, originalInput } = metadata.hitl;
@@ -111,9 +114,7 @@ export function outcomeOfResponse(response: ActionResponse): ActionOutcome {
 	const failure = items === undefined ? response.data?.error?.message ?? 'returned no result' : undefined;
 	if (failure !== undefined) return { result: { id: action.id, ...approval, problem: `${metadata.toolName} failed: ${failure}` } };
 	// The engine turns a tool node's failure into `{error}` so that the agent can go on.
-	if (items!.length === 1 && Object.keys(first!).length === 1 && typeof first!.error === 'string') {
-		return { result: { id: action.id, ...approval, problem: `${metadata.toolName} failed: ${first!.error}` } };
-	}
+	if (failed !== undefined) return { result: { id: action.id, ...approval, problem: `${metadata.toolName} failed: ${failed}` } };
 	return { result: { id: action.id, ...approval, observation: observationOf(items!) } };
 }
 
