@@ -1,6 +1,7 @@
 // Agent Brain node: declares the node and runs each item through the agent; the work lives in execute/ and the engine.
 import { NodeConnectionTypes, type EngineResponse, type IExecuteFunctions, type INodeType, type INodeTypeDescription, type NodeOutput } from 'n8n-workflow';
 import { agentBrainCredentials, agentBrainProperties } from './description';
+import { asksApproval, type ToolAction } from './execute/engineTools';
 import { runItems } from './execute/items';
 import { ExecutionResources } from './execute/resources';
 import { embeddingInput } from '../VectorMemory/descriptions/VectorMemoryDescription';
@@ -34,12 +35,17 @@ export class AgentBrain implements INodeType {
 	 * runs, and n8n calls it again with their results (`response`) until every item has its answer.
 	 */
 	async execute(this: IExecuteFunctions, response?: EngineResponse): Promise<NodeOutput> {
-		const resources = await ExecutionResources.open(this);
+		const resources = await ExecutionResources.open(this, (response?.actionResponses?.length ?? 0) > 0);
+		let keep = false;
 		try {
 			const outcome = await runItems(this, this.getInputData().length, resources, response);
-			return 'request' in outcome ? outcome.request : [outcome.outputs];
+			if (!('request' in outcome)) return [outcome.outputs];
+			// Waiting for a person may take days, and the execution may resume on another worker: nothing is kept then.
+			keep = !asksApproval(outcome.request.actions as ToolAction[]);
+			return outcome.request;
 		} finally {
-			await resources.close();
+			if (keep) resources.keepOpen();
+			else await resources.close();
 		}
 	}
 }

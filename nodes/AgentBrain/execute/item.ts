@@ -4,24 +4,24 @@ import { advanceAgent, type AgentResume, type PausedRun } from '../engine/loop';
 import { DEFAULT_KEEP_TURNS } from '../engine/memory';
 import { connectedMemory } from './chatMemory';
 import { chatModelForItem } from './chatModel';
-import { readItemSettings } from './options';
+import { readItemSettings, type ItemSettings } from './options';
 import { resultToJson, type TraceOutput } from './output';
 import type { ExecutionResources } from './resources';
 import { assembleTools } from './tools';
 import type { OutsideCall } from '../engine/types';
 
 /** An item's run ended with its output, or paused while n8n's engine runs the tools it called. */
-export type ItemStep = { output: INodeExecutionData } | { paused: PausedRun; calls: OutsideCall[] };
+export type ItemStep = { output: INodeExecutionData } | { paused: PausedRun; settings: ItemSettings; calls: OutsideCall[] };
 
 /** A paused run going on: the state and the tool results; whether the pause counts is the Timeout option's to say. */
-export type ItemResume = Omit<AgentResume, 'countPause'> & { askedApproval: boolean };
+export type ItemResume = Omit<AgentResume, 'countPause'> & { settings: ItemSettings; askedApproval: boolean };
 
 /**
  * `signal` stops the run: the execution was cancelled, or another item failed. `resume` goes on with a paused run: it
  * carries its conversation, so the memory is read only when the run starts and written only when it ends.
  */
 export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resources: ExecutionResources, signal?: AbortSignal, resume?: ItemResume): Promise<ItemStep> {
-	const settings = readItemSettings(ctx, itemIndex);
+	const settings = resume?.settings ?? readItemSettings(ctx, itemIndex);
 	const tools = await assembleTools(ctx, settings.builtInTools, itemIndex, resources);
 	const { sessionId, memoryTurns } = settings;
 	const memory = await connectedMemory(ctx, itemIndex);
@@ -50,7 +50,7 @@ export async function runItem(ctx: IExecuteFunctions, itemIndex: number, resourc
 	}, resume && { state: resume.state, results: resume.results, countPause }).finally(() => {
 		if (streaming) ctx.sendChunk('end', itemIndex);
 	});
-	if (!step.finished) return { paused: step.state, calls: step.calls };
+	if (!step.finished) return { paused: step.state, settings, calls: step.calls };
 	const { result } = step;
 	if (memory) await memory.save(settings.task, result.answer);
 	else if (conversations) await conversations.append(sessionId, result.turn, Math.max(DEFAULT_KEEP_TURNS, memoryTurns));

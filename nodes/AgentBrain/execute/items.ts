@@ -7,11 +7,14 @@ import type { OutsideResult } from '../engine/types';
 import { memoryNodeName } from './chatMemory';
 import { actionFor, asksApproval, outcomeOfResponse, type ActionMetadata, type ToolAction } from './engineTools';
 import { runItem, type ItemStep } from './item';
+import type { ItemSettings } from './options';
 import type { ExecutionResources } from './resources';
 
 /** A paused item: its run, the calls still out and the results already back. */
 interface PausedItem {
 	paused: PausedRun;
+	/** The item's settings, read when it started: a resumed item does not read its parameters again. */
+	settings: ItemSettings;
 	waitingFor: string[];
 	results: OutsideResult[];
 	askedApproval: boolean;
@@ -115,14 +118,14 @@ export async function runItems(ctx: IExecuteFunctions, count: number, resources:
 			return;
 		}
 		const itemActions = step.calls.map((call) => actionFor(call, itemIndex));
-		states[itemIndex] = { paused: step.paused, waitingFor: itemActions.map((action) => action.id), results: [], askedApproval: asksApproval(itemActions) };
+		states[itemIndex] = { paused: step.paused, settings: step.settings, waitingFor: itemActions.map((action) => action.id), results: [], askedApproval: asksApproval(itemActions) };
 		actions.push(...itemActions);
 		if (session) pausedSessions.add(session);
 	};
 	const runOne = async (itemIndex: number) => {
 		const session = sessionOf(ctx, itemIndex, sharedMemory);
 		const state = states[itemIndex];
-		const resume = state && 'paused' in state ? { state: state.paused, results: state.results, askedApproval: state.askedApproval } : undefined;
+		const resume = state && 'paused' in state ? { state: state.paused, settings: state.settings, results: state.results, askedApproval: state.askedApproval } : undefined;
 		if (!resume && session && pausedSessions.has(session)) return;
 		settle(itemIndex, session, await runItem(ctx, itemIndex, resources, signal, resume));
 	};

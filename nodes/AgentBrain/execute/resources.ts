@@ -34,6 +34,17 @@ export function postgresConnection(credentials: ICredentialDataDecryptedObject):
 	};
 }
 
+/** How long resources stay open after the node hands tools to n8n's engine, for the call that brings their results. */
+const KEEP_OPEN_MS = 60_000;
+
+/** Resources kept open between the node's calls within one execution, by execution and node. */
+const keptOpen = new Map<string, { resources: ExecutionResources; timer: NodeJS.Timeout }>();
+
+function executionKey(ctx: IExecuteFunctions): string | undefined {
+	const executionId = typeof ctx.getExecutionId === 'function' ? ctx.getExecutionId() : undefined;
+	return executionId ? `${executionId}\u0000${ctx.getNode().name}` : undefined;
+}
+
 export class ExecutionResources {
 	readonly transport: HttpTransport;
 
@@ -53,13 +64,13 @@ export class ExecutionResources {
 	private storeSecrets: string[] = [];
 
 	private constructor(
-		private readonly ctx: IExecuteFunctions,
+		private ctx: IExecuteFunctions,
 		private readonly credentialConnection: OpenAiConnection | undefined,
 		/** The chat model node on the Chat Model input; it replaces the credential's server for the runs. */
 		readonly chatModelNode: string | undefined,
 	) {
-		// Items run in parallel: a 429 to one slows them all down.
-		this.transport = withSharedBackoff(n8nTransport(ctx));
+		// Items run in parallel: a 429 to one slows them all down. Requests go through the node's current call.
+		this.transport = withSharedBackoff((request) => n8nTransport(this.ctx)(request));
 		this.hasToolInput = typeof ctx.getNodeInputs !== 'function' || ctx.getNodeInputs().some((input) => input.type === NodeConnectionTypes.AiTool);
 	}
 
@@ -67,7 +78,19 @@ export class ExecutionResources {
 	 * Reads the OpenAI-compatible credential when it is set; one that cannot be used stops the execution, naming it.
 	 * It may be left out only when a chat model is connected.
 	 */
-	static async open(ctx: IExecuteFunctions): Promise<ExecutionResources> {
+	static async open(ctx: IExecuteFunctions, resuming = false): Promise<ExecutionResources> {
+		const key = executionKey(ctx);
+		const kept = key ? keptOpen.get(key) : undefined;
+		if (key && kept) {
+			clearTimeout(kept.timer);
+			keptOpen.delete(key);
+			// The call that brings the engine's tool results goes on with what the call before opened.
+			if (resuming) {
+				kept.resources.ctx = ctx;
+				return kept.resources;
+			}
+			await kept.resources.close();
+		}
 		try {
 			const chatModelNode = chatModelNodeName(ctx);
 			const credentialSet = Boolean(ctx.getNode().credentials?.[OPENAI_CREDENTIAL_TYPE]);
@@ -127,6 +150,24 @@ export class ExecutionResources {
 			return new PostgresConversationStore({ connection: postgresConnection(credentials), tableName, credentialName });
 		})();
 		return this.conversationStore;
+	}
+
+	/**
+	 * Keeps the resources open for the node's next call in this execution (n8n's engine runs the tools, then calls
+	 * again): credentials are not read again, connections not made again. Closed if that call does not come soon.
+	 */
+	keepOpen(): void {
+		const key = executionKey(this.ctx);
+		if (!key) {
+			void this.close();
+			return;
+		}
+		const timer = setTimeout(() => {
+			if (keptOpen.get(key)?.resources === this) keptOpen.delete(key);
+			void this.close();
+		}, KEEP_OPEN_MS);
+		timer.unref?.();
+		keptOpen.set(key, { resources: this, timer });
 	}
 
 	async close(): Promise<void> {
