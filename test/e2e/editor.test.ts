@@ -23,12 +23,77 @@ const unknownNodeWorkflow: WorkflowSpec = {
 	connections: {},
 };
 
+/** For the README's Agent Brain section: a chat model sub-node, and a tool that runs only once a person approves it. */
+const agentBrainApproval: WorkflowSpec = {
+	name: 'Agent Brain: chat model and an approval-gated tool',
+	active: false,
+	nodes: [
+		{ name: 'When Chat Message Received', type: '@n8n/n8n-nodes-langchain.chatTrigger', typeVersion: 1.1, position: [0, 0], webhookId: 'e1d2c3b4-a5f6-4e7d-8c9b-0a1b2c3d4e5f', parameters: { options: {} } },
+		{
+			name: 'Agent Brain',
+			type: 'n8n-nodes-agentic.agentBrain',
+			typeVersion: 1,
+			position: [280, 0],
+			parameters: { task: '={{ $json.chatInput }}', builtInTools: ['currentDateTime'], options: {} },
+		},
+		{
+			name: 'OpenAI Chat Model',
+			type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+			typeVersion: 1.2,
+			position: [180, 240],
+			parameters: { model: { __rl: true, value: 'gpt-4o-mini', mode: 'list', cachedResultName: 'gpt-4o-mini' }, options: {} },
+			credentials: { openAiApi: { name: 'OpenAI account' } },
+		},
+		{
+			name: 'Ask for Approval',
+			type: 'n8n-nodes-base.gmailHitlTool',
+			typeVersion: 2.1,
+			position: [420, 240],
+			webhookId: 'f2e3d4c5-b6a7-4f8e-9d0c-1b2c3d4e5f6a',
+			parameters: {
+				sendTo: 'approver@example.com',
+				subject: 'The agent wants to send an email',
+				message: '=The agent wants to run {{ $tool.name }} with {{ JSON.stringify($tool.parameters) }}',
+				approvalOptions: { values: { approvalType: 'double' } },
+				options: { appendAttribution: false },
+			},
+			credentials: { gmailOAuth2: { name: 'Gmail account' } },
+		},
+		{
+			name: 'Send Email',
+			type: 'n8n-nodes-base.gmailTool',
+			typeVersion: 2.1,
+			position: [420, 460],
+			webhookId: 'a3f4e5d6-c7b8-4a9f-8e1d-2c3d4e5f6a7b',
+			parameters: {
+				descriptionType: 'manual',
+				toolDescription: 'Sends an email',
+				resource: 'message',
+				operation: 'send',
+				sendTo: "={{ $fromAI('to', 'Recipient address', 'string') }}",
+				subject: "={{ $fromAI('subject', 'Subject line', 'string') }}",
+				emailType: 'text',
+				message: "={{ $fromAI('message', 'The email text', 'string') }}",
+				options: { appendAttribution: false },
+			},
+			credentials: { gmailOAuth2: { name: 'Gmail account' } },
+		},
+	],
+	connections: {
+		'When Chat Message Received': { main: [[{ node: 'Agent Brain', type: 'main', index: 0 }]] },
+		'OpenAI Chat Model': { ai_languageModel: [[{ node: 'Agent Brain', type: 'ai_languageModel', index: 0 }]] },
+		'Ask for Approval': { ai_tool: [[{ node: 'Agent Brain', type: 'ai_tool', index: 0 }]] },
+		'Send Email': { ai_tool: [[{ node: 'Ask for Approval', type: 'ai_tool', index: 0 }]] },
+	},
+};
+
 /** Every credential the shipped workflows name, so the editor shows no credential issues. */
 function credentialsFor(specs: WorkflowSpec[]) {
 	const data: Record<string, Record<string, unknown>> = {
 		openAiCompatibleAgenticApi: { apiKey: 'sk-editor', baseUrl: 'https://api.openai.com/v1', organization: '', extraHeaders: '{}' },
 		tavilyAgenticApi: { apiKey: 'tvly-editor', baseUrl: 'https://api.tavily.com' },
 		gmailOAuth2: { clientId: 'editor.apps.googleusercontent.com', clientSecret: 'editor-secret' },
+		openAiApi: { apiKey: 'sk-editor', url: 'https://api.openai.com/v1', header: false },
 		slackApi: { accessToken: 'xoxb-editor' },
 		whatsAppApi: { accessToken: 'EAAG-editor', businessAccountId: '1' },
 		httpHeaderAuth: { name: 'X-Api-Key', value: 'editor' },
@@ -62,6 +127,25 @@ async function marksOf(page: Page): Promise<string[]> {
 	return marks;
 }
 
+/** Saves the canvas, fitted to the window, as workflows/screenshots/<name>.png for the README. */
+async function saveCanvas(page: Page, name: string): Promise<void> {
+	const dir = join(REPO, 'workflows', 'screenshots');
+	mkdirSync(dir, { recursive: true });
+	await page.locator('[data-test-id="zoom-to-fit"]').click();
+	await page.waitForTimeout(400);
+	// One step back from "fit" when the canvas buttons would cover the lowest node's name.
+	const boxes = await page.locator('[data-test-id="canvas-node"]').evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().bottom));
+	if (Math.max(...boxes) > 900 - 120) {
+		await page.locator('[data-test-id="zoom-out-button"]').click();
+		await page.waitForTimeout(400);
+	}
+	const shot = await page.locator('[data-test-id="canvas"], #canvas, .vue-flow').first().screenshot();
+	const { width = 0, height = 0 } = await sharp(shot).metadata();
+	// Without the editor's tab strip at the top; a palette PNG keeps the committed screenshots small.
+	const png = await sharp(shot).extract({ left: 0, top: 24, width, height: height - 24 }).png({ palette: true, quality: 80, compressionLevel: 9 }).toBuffer();
+	writeFileSync(join(dir, `${name}.png`), png);
+}
+
 describeWithBrowser('Shipped workflows in the n8n editor', () => {
 	let n8n: N8nInstance;
 	let browser: Browser;
@@ -70,7 +154,7 @@ describeWithBrowser('Shipped workflows in the n8n editor', () => {
 	beforeAll(async () => {
 		const specs = workflows.map((w) => w.spec);
 		[n8n, browser] = await Promise.all([
-			startN8n({ credentials: credentialsFor(specs), workflows: [...specs.map((spec) => ({ ...spec, active: false })), unknownNodeWorkflow] }),
+			startN8n({ credentials: credentialsFor([...specs, agentBrainApproval]), workflows: [...specs.map((spec) => ({ ...spec, active: false })), agentBrainApproval, unknownNodeWorkflow] }),
 			chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] }),
 		]);
 		const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
@@ -116,20 +200,17 @@ describeWithBrowser('Shipped workflows in the n8n editor', () => {
 		// Checked once the icons are drawn, so node types and credentials have loaded and every mark would be there.
 		expect(await marksOf(page)).toEqual([]);
 
-		const dir = join(REPO, 'workflows', 'screenshots');
-		mkdirSync(dir, { recursive: true });
-		await page.locator('[data-test-id="zoom-to-fit"]').click();
-		await page.waitForTimeout(400);
-		// One step back from "fit" when the canvas buttons would cover the lowest node's name.
-		const boxes = await page.locator('[data-test-id="canvas-node"]').evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().bottom));
-		if (Math.max(...boxes) > 900 - 120) {
-			await page.locator('[data-test-id="zoom-out-button"]').click();
-			await page.waitForTimeout(400);
-		}
-		const shot = await page.locator('[data-test-id="canvas"], #canvas, .vue-flow').first().screenshot();
-		const { width = 0, height = 0 } = await sharp(shot).metadata();
-		// Without the editor's tab strip at the top; a palette PNG keeps the committed screenshots small.
-		const png = await sharp(shot).extract({ left: 0, top: 24, width, height: height - 24 }).png({ palette: true, quality: 80, compressionLevel: 9 }).toBuffer();
-		writeFileSync(join(dir, `${basename(file, '.json')}.png`), png);
+		await saveCanvas(page, basename(file, '.json'));
+	}, 120_000);
+
+	it('Agent Brain with a chat model and an approval-gated tool opens with every node known and connected, and its screenshot is saved', async () => {
+		await openWorkflow(page, n8n, agentBrainApproval);
+		await page.waitForLoadState('networkidle').catch(() => undefined);
+		const icon = page.locator('[data-test-id="canvas-node"][data-node-name="Agent Brain"] img').first();
+		await icon.waitFor({ state: 'visible', timeout: 30_000 });
+		expect(await marksOf(page)).toEqual([]);
+		// The three sub-node connections are drawn: model and approval node into Agent Brain, the tool into the approval node.
+		expect(await page.locator('[data-test-id="edge"]').count()).toBe(4);
+		await saveCanvas(page, 'agent-brain-approval');
 	}, 120_000);
 });

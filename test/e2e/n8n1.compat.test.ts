@@ -114,11 +114,19 @@ const memoryInsert = memoryWorkflow('Vector Memory insert on n8n 1.123', 'n8n1-m
 });
 const memoryQuery = memoryWorkflow('Vector Memory query on n8n 1.123', 'n8n1-memory-query', { operation: 'query', query: '={{ $json.body.q }}', topK: 2 });
 
-/** The shipped workflows, as a user imports them (placeholder credential ids and all). */
-const shipped = readdirSync(join(REPO, 'workflows'))
-	.filter((file) => file.endsWith('.json'))
-	.sort()
-	.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(REPO, 'workflows', file), 'utf8')) as WorkflowSpec }));
+const readWorkflows = (dir: string) =>
+	readdirSync(join(REPO, dir))
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => ({ file: `${dir}/${file}`, workflow: JSON.parse(readFileSync(join(REPO, dir, file), 'utf8')) as WorkflowSpec }));
+
+/** Node types that n8n 2 makes and n8n 1.x lacks: the approval ("send and wait") tool nodes. */
+const n8n2Only = (type: string) => type.endsWith('HitlTool');
+
+/** The shipped workflows, as a user imports them (placeholder credential ids and all); workflows/n8n1/ holds the n8n 1.x variants. */
+const shipped = [...readWorkflows('workflows'), ...readWorkflows('workflows/n8n1')];
+const forN8n1 = shipped.filter(({ workflow }) => !workflow.nodes.some((node) => n8n2Only(node.type)));
+const forN8n2Only = shipped.filter(({ workflow }) => workflow.nodes.some((node) => n8n2Only(node.type)));
 
 let n8n: N8nInstance;
 let openai: FakeOpenAI;
@@ -236,7 +244,7 @@ it('remembers texts in one execution and finds the closest in the next (Vector M
 }, 60_000);
 
 describe('the shipped workflows', () => {
-	it.each(shipped.map(({ file, workflow }) => [file, workflow] as const))('%s imports and activates in n8n 1.123, which knows each node type and version it uses', async (_file, workflow) => {
+	it.each(forN8n1.map(({ file, workflow }) => [file, workflow] as const))('%s imports and activates in n8n 1.123, which knows each node type and version it uses', async (_file, workflow) => {
 		const known = await knownNodeTypes();
 		const used = [...new Set(workflow.nodes.map((node) => `${node.type}@${node.typeVersion as number}`))];
 		expect(used.filter((type) => !known.has(type))).toEqual([]);
@@ -251,5 +259,15 @@ describe('the shipped workflows', () => {
 		// Activating registers its trigger (webhook, schedule or chat) in n8n 1.123.
 		const activated = await n8n.rest('POST', `/workflows/${created.id}/activate`, { versionId: stored.versionId });
 		expect(activated.active).toBe(true);
+	}, 30_000);
+
+	it.each(forN8n2Only.map(({ file, workflow }) => [file, workflow] as const))('%s uses approval tool nodes n8n 1.123 lacks, and workflows/n8n1/ has its variant for n8n 1.x', async (file, workflow) => {
+		const known = await knownNodeTypes();
+		const used = [...new Set(workflow.nodes.map((node) => `${node.type}@${node.typeVersion as number}`))];
+		const unknown = used.filter((type) => !known.has(type));
+		expect(unknown.length).toBeGreaterThan(0);
+		expect(unknown.filter((type) => !n8n2Only(type.split('@')[0]))).toEqual([]);
+		const variant = `workflows/n8n1/${file.split('/').pop()}`;
+		expect(forN8n1.map((w) => w.file)).toContain(variant);
 	}, 30_000);
 });

@@ -30,6 +30,12 @@ const research = loadWorkflow('research-agent-email.json');
 const digest = loadWorkflow('weekly-digest-slack.json');
 const knowledge = loadWorkflow('knowledge-bot.json');
 
+/** The n8n 1.x variant, on its own path. */
+const researchN8n1 = loadWorkflow('n8n1/research-agent-email.json');
+for (const node of researchN8n1.nodes) {
+	if (node.name === 'Research Request') Object.assign(node, { webhookId: '1c3e5a7b-9d0f-4e2a-8c4e-6a8c0e2a4c6e', parameters: { ...(node.parameters as object), path: 'research-n8n1' } });
+}
+
 /** The research workflow with `requireApproval` off in Approval Settings, listening on its own path. */
 const researchDirect = loadWorkflow('research-agent-email.json');
 researchDirect.name = `${research.name} (no approval)`;
@@ -67,7 +73,7 @@ beforeAll(async () => {
 			{ name: 'Slack account', type: 'slackApi', data: { accessToken: SLACK_TOKEN } },
 			{ name: 'Webhook header auth', type: 'httpHeaderAuth', data: { name: HOOK_HEADER, value: HOOK_SECRET } },
 		],
-		workflows: [research, researchDirect, digest, knowledge],
+		workflows: [research, researchDirect, researchN8n1, digest, knowledge],
 	});
 }, 15 * 60_000);
 
@@ -110,6 +116,7 @@ const chatCalls = () => openai.requests.filter((r) => r.path.endsWith('/chat/com
 
 describe('Research agent → email', () => {
 	const question = 'Research our competitors in open-source workflow automation and email me a summary';
+	const SUBJECT = 'Open-source workflow automation: competitors';
 
 	const APPROVER = 'approver@example.com';
 	const sentTo = (request: { body: unknown }) => /^To: (.*)$/m.exec(mimeParts((request.body as { raw: string }).raw).headers)?.[1];
@@ -117,33 +124,49 @@ describe('Research agent → email', () => {
 	/** Scripts a search, a read and a cited summary; returns the summary once the model has written it. */
 	function scriptResearch(): () => string {
 		let summary = '';
-		openai.setScript([
-			() => ({ toolCalls: [{ name: 'web_search', arguments: { query: 'open-source workflow automation competitors' } }] }),
-			(request) => {
-				const found = JSON.parse(toolResults(request).at(-1)!);
-				return { toolCalls: [{ name: 'web_extract', arguments: { urls: [found.results[0].url] } }] };
-			},
-			(request) => {
-				const results = JSON.parse(toolResults(request)[0]).results as Array<{ url: string; title: string }>;
-				summary = `Zapier & Make lead hosted automation <b>today</b>: ${results[0].url}\n\nActivepieces is the closest open-source rival: ${results[1].url}`;
-				return { content: summary };
-			},
-		]);
+		openai.setScript([...researchSteps((written) => (summary = written)), ...sendSteps()]);
 		return () => summary;
 	}
 
+	function researchSteps(written: (summary: string) => void) {
+		return [
+			() => ({ toolCalls: [{ name: 'web_search', arguments: { query: 'open-source workflow automation competitors' } }] }),
+			(request: FakeRequest) => {
+				const found = JSON.parse(toolResults(request).at(-1)!);
+				return { toolCalls: [{ name: 'web_extract', arguments: { urls: [found.results[0].url] } }] };
+			},
+			(request: FakeRequest) => {
+				const results = JSON.parse(toolResults(request)[0]).results as Array<{ url: string; title: string }>;
+				const summary = `Zapier & Make lead hosted automation <b>today</b>: ${results[0].url}\n\nActivepieces is the closest open-source rival: ${results[1].url}`;
+				written(summary);
+				return { content: summary };
+			},
+		];
+	}
+
+	/** The Send Summary agent: one call of its email tool with a subject line, then a sentence on what happened. */
+	function sendSteps() {
+		return [
+			(request: FakeRequest) => ({ toolCalls: [{ name: request.body.tools[0].function.name, arguments: { subject: SUBJECT } }] }),
+			(request: FakeRequest) => {
+				const told = toolResults(request).at(-1)!;
+				return { content: /"id":/.test(told) ? 'The summary was sent to ceo@example.com.' : `Nothing was sent. (${told})` };
+			},
+		];
+	}
+
 	/** Posts the research request and waits until its execution is waiting for approval; returns the approval email's links. */
-	async function requestResearch(): Promise<{ res: Awaited<ReturnType<N8nInstance['webhook']>>; executionId: string; approve: string; decline: string; approvalEmail: string }> {
-		const workflowId = n8n.workflowIds[research.name];
+	async function requestResearch(path = 'research', workflowName = research.name): Promise<{ res: Awaited<ReturnType<N8nInstance['webhook']>>; executionId: string; approve: string; decline: string; approvalEmail: string }> {
+		const workflowId = n8n.workflowIds[workflowName];
 		const before = Math.max(0, ...(await n8n.executions(workflowId)).map((e) => Number(e.id)));
 		const sendsBefore = gmailSends().length;
-		const res = await n8n.webhook('POST', 'research', { question, email: 'ceo@example.com' }, auth);
+		const res = await n8n.webhook('POST', path, { question, email: 'ceo@example.com' }, auth);
 		let waiting: { id: string; status: string } | undefined;
 		for (let tries = 0; tries < 100 && !waiting; tries++) {
 			waiting = (await n8n.executions(workflowId)).find((e) => Number(e.id) > before && e.status === 'waiting');
 			if (!waiting) await new Promise((r) => setTimeout(r, 200));
 		}
-		if (!waiting) throw new Error(`no research execution is waiting for approval; the webhook answered ${res.status} ${JSON.stringify(res.body)}`);
+		if (!waiting) throw new Error(`no research execution is waiting for approval; the webhook answered ${res.status} ${JSON.stringify(res.body)}\n${n8n.logTail(30)}`);
 		const sends = gmailSends().slice(sendsBefore);
 		expect(sends.map(sentTo)).toEqual([APPROVER]);
 		const { html } = mimeParts((sends[0].body as { raw: string }).raw);
@@ -167,20 +190,37 @@ describe('Research agent → email', () => {
 	}
 	const clickAs = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36' };
 
-	it('researches, answers the call at once, waits for the approver, and on Approve emails a cited HTML summary without n8n attribution', async () => {
+	/** The cited HTML the requester gets: the summary escaped, one paragraph per finding, the verified sources as links. */
+	function expectCitedHtml(html: string, [first, second]: string[]) {
+		expect(html).toContain('<p>Zapier &amp; Make lead hosted automation &lt;b>today&lt;/b>:');
+		expect(html).toContain('<p>Activepieces is the closest open-source rival:');
+		expect(html).toContain(`<li><a href="${first}">${first}</a></li><li><a href="${second}">${second}</a></li>`);
+		expect(html).not.toMatch(/n8n/i);
+	}
+
+	it('researches, answers the call at once, and the Send Summary agent\'s email waits for the approver; on Approve exactly one cited HTML email goes to the requester', async () => {
 		const summary = scriptResearch();
 		const searchesBefore = tavily.requests.length;
+		const callsBefore = chatCalls().length;
 
 		const { res, executionId, approve, approvalEmail } = await requestResearch();
 
 		expect(res.status).toBe(200);
-		const [first, second] = urlsIn(summary());
-		expect(res.body).toEqual({ answer: summary(), citations: [first, second], emailTo: 'ceo@example.com', approval: 'pending', approver: APPROVER });
+		const cited = urlsIn(summary());
+		expect(res.body).toEqual({ answer: summary(), citations: cited, emailTo: 'ceo@example.com', approval: 'pending', approver: APPROVER });
 		expect(tavily.requests.slice(searchesBefore).map((r) => r.path)).toEqual(['/search', '/extract']);
-		// The approver sees what would be sent, to whom, before it goes.
-		expect(approvalEmail).toContain('ceo@example.com');
+		// Send Summary's model sees only the email tool, asking for nothing but the subject line.
+		const offered = chatCalls()[callsBefore + 3].body.tools.map((t: { function: { name: string; parameters: { properties: object } } }) => t.function);
+		expect(offered.map((f: { name: string }) => f.name)).toEqual(['Send_Email']);
+		expect(Object.keys(offered[0].parameters.properties)).toEqual(['subject']);
+		// The approver sees what the agent would send, to whom, with the agent's subject line, before it goes.
+		expect(approvalEmail).toContain('To: ceo@example.com');
+		expect(approvalEmail).toContain(`Subject: ${SUBJECT}`);
 		expect(approvalEmail).toContain('Activepieces is the closest open-source rival');
-		expect((await n8n.getExecution(executionId)).status).toBe('waiting');
+		expect(approvalEmail).toContain(cited[1]);
+		const waiting = await n8n.getExecution(executionId);
+		expect(waiting.status).toBe('waiting');
+		expect(Object.keys(waiting.data.resultData.runData)).not.toContain('Send Email');
 		const sendsBefore = gmailSends().length;
 
 		const clicked = await fetch(approve, { headers: clickAs });
@@ -192,36 +232,57 @@ describe('Research agent → email', () => {
 		expect(sends.map(sentTo)).toEqual(['ceo@example.com']);
 		expect(sends[0].headers.authorization).toBe(`Bearer ${GMAIL_TOKEN}`);
 		const { headers, html } = mimeParts((sends[0].body as { raw: string }).raw);
-		expect(headers).toMatch(/^Subject: .*Research/m);
-		expect(html).toContain('<p>Zapier &amp; Make lead hosted automation &lt;b>today&lt;/b>:');
-		expect(html).toContain('<p>Activepieces is the closest open-source rival:');
-		expect(html).toContain(`<li><a href="${first}">${first}</a></li><li><a href="${second}">${second}</a></li>`);
-		expect(html).not.toMatch(/n8n/i);
+		expect(headers).toMatch(new RegExp(`^Subject: ${SUBJECT}$`, 'm'));
+		expectCitedHtml(html, cited);
+		const [sent] = nodeOutput(execution, 'Send Summary');
+		expect(sent).toMatchObject({ answer: 'The summary was sent to ceo@example.com.', stopReason: 'completed' });
+		expect(sent.toolCalls).toEqual([expect.objectContaining({ name: 'Send_Email', arguments: { subject: SUBJECT }, approval: 'approved' })]);
+		expect(execution.data.resultData.runData['Send Email']).toHaveLength(1);
 		expect(JSON.stringify(res.body)).not.toContain(OPENAI_KEY);
+		expect(JSON.stringify(execution.data)).not.toContain(GMAIL_TOKEN);
 	}, 120_000);
 
-	it('on Decline sends nothing and ends the run', async () => {
+	it('on Decline emails nothing to the requester, and the Send Summary agent\'s answer says nothing was sent', async () => {
 		scriptResearch();
 		const { executionId, decline } = await requestResearch();
 		const sendsBefore = gmailSends().length;
 		expect((await fetch(decline, { headers: clickAs })).status).toBe(200);
 		const execution = await finished(executionId);
 		expect(execution.status).toBe('success');
-		expect(Object.keys(execution.data.resultData.runData)).toContain('Declined: Nothing Sent');
-		expect(Object.keys(execution.data.resultData.runData)).not.toContain('Email Approved Summary');
+		expect(Object.keys(execution.data.resultData.runData)).not.toContain('Send Email');
 		expect(gmailSends()).toHaveLength(sendsBefore);
+		const [sent] = nodeOutput(execution, 'Send Summary');
+		expect(sent.answer).toMatch(/^Nothing was sent\. \(The reviewer declined this call of Send_Email, so it was not run\./);
+		expect(sent.toolCalls).toEqual([expect.objectContaining({ name: 'Send_Email', approval: 'declined' })]);
+	}, 120_000);
+
+	it('the n8n 1.x variant (workflows/n8n1/, a send-and-wait step after the research) emails the cited summary on Approve', async () => {
+		let written = '';
+		openai.setScript(researchSteps((summary) => (written = summary)));
+		const { res, executionId, approve, approvalEmail } = await requestResearch('research-n8n1', researchN8n1.name);
+		expect(res.body).toMatchObject({ answer: written, approval: 'pending', approver: APPROVER });
+		expect(approvalEmail).toContain('Activepieces is the closest open-source rival');
+		const sendsBefore = gmailSends().length;
+		expect((await fetch(approve, { headers: clickAs })).status).toBe(200);
+		expect((await finished(executionId)).status).toBe('success');
+		const sends = gmailSends().slice(sendsBefore);
+		expect(sends.map(sentTo)).toEqual(['ceo@example.com']);
+		expectCitedHtml(mimeParts((sends[0].body as { raw: string }).raw).html, urlsIn(written));
 	}, 120_000);
 
 	it('with requireApproval off, emails the summary straight away and answers with the email id', async () => {
 		const summary = scriptResearch();
-		const sendsBefore = gmailSends().length;
+		const [sendsBefore, callsBefore] = [gmailSends().length, chatCalls().length];
 		const res = await n8n.webhook('POST', 'research-direct', { question, email: 'ceo@example.com' }, auth);
 		expect(res.status).toBe(200);
 		expect(res.body).toMatchObject({ answer: summary(), citations: urlsIn(summary()), emailedTo: 'ceo@example.com' });
 		expect(res.body.emailId).toMatch(/^18c/);
 		const sends = gmailSends().slice(sendsBefore);
 		expect(sends.map(sentTo)).toEqual(['ceo@example.com']);
-		expect(mimeParts((sends[0].body as { raw: string }).raw).html).toContain('<p>Activepieces is the closest open-source rival:');
+		expectCitedHtml(mimeParts((sends[0].body as { raw: string }).raw).html, urlsIn(summary()));
+		// No agent sends it and no one is asked: three model calls, all the research's.
+		expect(chatCalls().length - callsBefore).toBe(3);
+		expect(Object.keys((await n8n.lastExecution(n8n.workflowIds[researchDirect.name])).data.resultData.runData)).not.toContain('Send Summary');
 	}, 120_000);
 
 	it('refuses a call without the webhook header, and one without an email, sending nothing', async () => {
@@ -439,7 +500,7 @@ describe('Knowledge bot', () => {
 });
 
 describe('Shipped workflow files', () => {
-	const files = readdirSync(join(REPO, 'workflows')).filter((f) => f.endsWith('.json'));
+	const files = ['workflows', 'workflows/n8n1'].flatMap((dir) => readdirSync(join(REPO, dir)).filter((f) => f.endsWith('.json')).map((f) => join(dir, f).replace(/^workflows\//, '')));
 
 	it.each(files)('%s has a setup sticky note naming every node that needs a credential, and placeholder credentials only', (file) => {
 		const workflow = loadWorkflow(file);
@@ -468,7 +529,7 @@ describe('Shipped workflow files', () => {
 
 	it('turns off the attribution n8n appends to Gmail and Slack messages', () => {
 		const nodes = files.flatMap((file) => loadWorkflow(file).nodes);
-		const gmail = nodes.filter((n) => n.type === 'n8n-nodes-base.gmail');
+		const gmail = nodes.filter((n) => /^n8n-nodes-base\.gmail(Tool|HitlTool)?$/.test(n.type));
 		const slack = nodes.filter((n) => n.type === 'n8n-nodes-base.slack');
 		// The research and digest workflows send through them: finding none means the checks below check nothing.
 		expect({ gmail: gmail.length > 0, slack: slack.length > 0 }).toEqual({ gmail: true, slack: true });
