@@ -91,7 +91,7 @@ export interface RetryOptions {
 	/** No single wait is longer than this, Retry-After included (default 30 s). */
 	maxDelayMs?: number;
 	/** For tests and benchmarks. */
-	sleep?: (ms: number) => Promise<void>;
+	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 	/** Name of the service in error messages ("Tavily"). */
 	service: string;
 	/** Name of the credential users fix on a 401/403 ("Tavily (Agentic) API"). */
@@ -100,7 +100,19 @@ export interface RetryOptions {
 	secrets?: Array<string | undefined>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; a stopped execution ends the wait and its timer, so nothing lingers after a cancel. */
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+	if (signal?.aborted) return Promise.resolve();
+	return new Promise<void>((resolve) => {
+		const timer = setTimeout(done, ms);
+		function done() {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', done);
+			resolve();
+		}
+		signal?.addEventListener('abort', done, { once: true });
+	});
+}
 
 /** Resolves when the wait is over or the execution is stopped, whichever comes first. */
 function abortableWait(wait: Promise<void>, signal?: AbortSignal): Promise<void> {
@@ -223,7 +235,7 @@ export async function requestWithRetry(
 		}
 		if (attempt >= retries || request.signal?.aborted) break;
 		const backoff = Math.min(maxDelay, base * 2 ** attempt * (0.75 + Math.random() * 0.5));
-		await abortableWait(sleep(Math.min(maxDelay, waitMs ?? backoff)), request.signal);
+		await abortableWait(sleep(Math.min(maxDelay, waitMs ?? backoff), request.signal), request.signal);
 		if (request.signal?.aborted) {
 			throw Object.assign(new AgenticError('cancelled', `The ${options.service} request was cancelled`), { code: 'ABORTED' });
 		}
