@@ -89,6 +89,7 @@ const WORKFLOWS = {
 	anthropic: workflow('chat-anthropic', 'anthropic'),
 	ollama: workflow('chat-ollama', 'ollama'),
 	ollamaLoop: workflow('chat-ollama-loop', 'ollama', { maxIterations: 3 }),
+	anthropicLoop: workflow('chat-anthropic-loop', 'anthropic', { maxIterations: 2 }),
 	wrongKey: workflow('chat-anthropic-wrong-key', 'anthropic', {}, { credentials: { anthropicApi: { name: 'Anthropic (wrong key)' } } }),
 	textCompletion: workflow('chat-text-completion', 'textCompletion'),
 };
@@ -186,6 +187,22 @@ describe.each(RUNTIMES)('Agent Brain with a connected chat model in %s', (_label
 		const last = ollama.requests.filter((r) => r.path === '/api/chat').at(-1)?.body;
 		expect(last.tools ?? []).toEqual([]);
 		expect(last.messages.at(-1).content).toMatch(/maximum number of steps/);
+	});
+
+	it('max iterations ends with a final answer through Anthropic too, which refuses tool blocks in a request without tools', async () => {
+		const call = (input: string) => ({ toolCalls: [{ name: 'Reverse_Text', arguments: { input } }] });
+		anthropic.setScript([call('one'), call('two'), { content: 'Best effort: owt' }]);
+		const { response } = await ask(WORKFLOWS.anthropicLoop, 'Reverse "one", then "two", forever');
+		expect(response.status).toBe(200);
+		expect(response.body).toMatchObject({ stopReason: 'max_iterations', iterations: 2, answer: 'Best effort: owt' });
+		const last = anthropic.requests.at(-1)!.body;
+		expect(last.tools ?? []).toEqual([]);
+		// The tool rounds reach the final call as text, the roles still alternating.
+		const blocks = last.messages.flatMap((m: { content: unknown }) => (Array.isArray(m.content) ? m.content : []));
+		expect(blocks.filter((b: { type: string }) => b.type === 'tool_use' || b.type === 'tool_result')).toEqual([]);
+		const roles = last.messages.map((m: { role: string }) => m.role);
+		expect(roles.every((role: string, i: number) => i === 0 || role !== roles[i - 1])).toBe(true);
+		expect(JSON.stringify(last.messages)).toContain('owt');
 	});
 
 	it('names the sub-node\'s credential when Anthropic refuses the key, never showing the key', async () => {

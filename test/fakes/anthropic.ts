@@ -54,6 +54,8 @@ function requestProblem(body: any): string | undefined {
 			}
 		}
 		previousToolUses = message.role === 'assistant' ? blocks.filter((b) => b.type === 'tool_use').map((b) => b.id) : [];
+		const hasToolBlocks = blocks.some((b) => b.type === 'tool_use' || b.type === 'tool_result');
+		if (hasToolBlocks && (!Array.isArray(body.tools) || body.tools.length === 0)) return 'Requests which include tool_use or tool_result blocks must define tools.';
 	}
 	return undefined;
 }

@@ -75,3 +75,26 @@ describe('final answer after a stop', () => {
 		expect(conversation.turn.map((m) => m.role)).toEqual(['user']);
 	});
 });
+
+describe('the tool-less call', () => {
+	it('gets the tool rounds as text, roles alternating: providers such as Anthropic and Bedrock refuse tool blocks without tools', async () => {
+		const chat = model(['Best effort: 42.']);
+		const clock = startRunClock(undefined);
+		clocks.push(clock);
+		const conversation = new Conversation(chat, clock, TOOLS, { task: 'Find it', systemMessage: 'Be brief.' });
+		conversation.toolRound({ role: 'assistant', content: 'Looking.', tool_calls: [{ id: 'a', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } }, { id: 'b', type: 'function', function: { name: 'lookup', arguments: '{"q":"y"}' } }] }, [
+			{ message: { role: 'tool', tool_call_id: 'a', content: 'x is 40' }, entry: { iteration: 1, direction: 'tool', role: 'tool', content: 'x is 40' } },
+			{ message: { role: 'tool', tool_call_id: 'b', content: 'y is 2' }, entry: { iteration: 1, direction: 'tool', role: 'tool', content: 'y is 2' } },
+		]);
+		await answerAfterStop(conversation, 'max_iterations', 1, true);
+		expect(chat.requests[0].tools).toBeUndefined();
+		expect(chat.requests[0].messages).toEqual([
+			{ role: 'system', content: 'Be brief.' },
+			{ role: 'user', content: 'Find it' },
+			{ role: 'assistant', content: 'Looking.\nCalling lookup with {"q":"x"}\nCalling lookup with {"q":"y"}' },
+			{ role: 'user', content: `Result of lookup: x is 40\n\nResult of lookup: y is 2\n\n${FINAL_ANSWER_PROMPT}` },
+		]);
+		// The conversation itself keeps the real tool messages (memory, trace).
+		expect(conversation.messages.filter((m) => m.role === 'tool')).toHaveLength(2);
+	});
+});

@@ -49,6 +49,33 @@ export interface ConversationSnapshot {
 	lastAssistantText: string;
 }
 
+/** A message to a model as plain text, merged into the one before when both have the same role. */
+function pushText(out: ChatMessage[], role: 'user' | 'assistant', content: string): void {
+	const last = out.at(-1);
+	if (last && last.role === role) out[out.length - 1] = { role, content: [last.content, content].filter(Boolean).join('\n\n') } as ChatMessage;
+	else out.push({ role, content } as ChatMessage);
+}
+
+/**
+ * The conversation for a call without tools (the final answer, the structured-output repair): tool calls and their
+ * results as plain text. Anthropic and Bedrock refuse tool blocks in a request that defines no tools.
+ */
+export function withoutToolBlocks(messages: ChatMessage[]): ChatMessage[] {
+	if (!messages.some((message) => message.role === 'tool')) return messages.slice();
+	const names = new Map<string, string>();
+	const out: ChatMessage[] = [];
+	for (const message of messages) {
+		if (message.role === 'system') out.push(message);
+		else if (message.role === 'tool') pushText(out, 'user', `Result of ${names.get(message.tool_call_id) ?? 'a tool'}: ${message.content}`);
+		else if (message.role === 'assistant' && message.tool_calls?.length) {
+			for (const call of message.tool_calls) names.set(call.id, call.function.name);
+			const calls = message.tool_calls.map((call) => `Calling ${call.function.name} with ${call.function.arguments || '{}'}`);
+			pushText(out, 'assistant', [message.content ?? '', ...calls].filter(Boolean).join('\n'));
+		} else pushText(out, message.role, message.content ?? '');
+	}
+	return out;
+}
+
 export class Conversation {
 	readonly messages: ChatMessage[] = [];
 
@@ -101,7 +128,7 @@ export class Conversation {
 		let failure: unknown;
 		try {
 			const request = {
-				messages: this.messages.slice(),
+				messages: withTools && this.tools.length > 0 ? this.messages.slice() : withoutToolBlocks(this.messages),
 				tools: withTools && this.tools.length > 0 ? this.tools : undefined,
 				signal: this.clock.signal,
 				timeoutMs: this.clock.remainingMs(),
