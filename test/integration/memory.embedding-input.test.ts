@@ -1,27 +1,20 @@
 // The Vector Memory node with an Embeddings sub-node on its Embedding input: texts and questions are embedded through it
 // instead of the credential, and vectors it gets wrong are refused naming it, before anything is written.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { VectorMemory } from '../../nodes/VectorMemory/VectorMemory.node';
 import { fakeEmbedding, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
 import { executeContext, type Parameters } from '../helpers/executeContext';
+import { useTemporaryUserFolder } from '../helpers/userFolder';
 
-let userFolder: string;
 let openai: FakeOpenAI;
-const savedUserFolder = process.env.N8N_USER_FOLDER;
+
+useTemporaryUserFolder();
 
 beforeEach(async () => {
 	openai = await startFakeOpenAI({ apiKey: 'sk-unused', embeddingDims: 16 });
-	userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
-	process.env.N8N_USER_FOLDER = userFolder;
 });
 afterEach(async () => {
 	await openai.close();
-	rmSync(userFolder, { recursive: true, force: true });
-	if (savedUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = savedUserFolder;
 });
 
 /** What an Embeddings sub-node supplies (LangChain's Embeddings interface), recording its calls. */

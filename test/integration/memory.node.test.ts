@@ -1,28 +1,21 @@
 // The Vector Memory node's execute() on the embedded backend with the fake OpenAI embeddings server: each operation's items,
 // Continue On Fail item by item, and the errors that name what to fix.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 import { VectorMemory } from '../../nodes/VectorMemory/VectorMemory.node';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
 import { executeContext, type Parameters } from '../helpers/executeContext';
+import { useTemporaryUserFolder } from '../helpers/userFolder';
 
 const KEY = 'sk-memory-node';
 let fake: FakeOpenAI;
-let userFolder: string;
-const savedUserFolder = process.env.N8N_USER_FOLDER;
+
+useTemporaryUserFolder();
 
 beforeEach(async () => {
 	fake = await startFakeOpenAI({ apiKey: KEY, embeddingDims: 16 });
-	userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
-	process.env.N8N_USER_FOLDER = userFolder;
 });
 afterEach(async () => {
 	await fake.close();
-	rmSync(userFolder, { recursive: true, force: true });
-	if (savedUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = savedUserFolder;
 });
 
 function run(parameters: Parameters | ((i: number) => Parameters), items: INodeExecutionData[] = [{ json: {} }], continueOnFail = false) {

@@ -1,30 +1,23 @@
 // The Chat Model input: Agent Brain with a connected chat model sub-node instead of its credential, and the errors that name what to fix.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NodeApiError, NodeOperationError, type ICredentialDataDecryptedObject, type INodeExecutionData } from 'n8n-workflow';
 import { AgentBrain } from '../../nodes/AgentBrain/AgentBrain.node';
 import { ConnectedChatModel, connectedModelError, parseLangChainReply } from '../../nodes/AgentBrain/engine/connectedModel';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
 import { executeContext } from '../helpers/executeContext';
 import { langChainChatModel } from '../helpers/langChainChatModel';
+import { useTemporaryUserFolder } from '../helpers/userFolder';
 
 const KEY = 'sk-test-key';
 const MODEL_NODE = 'Claude';
 let fake: FakeOpenAI;
-let userFolder: string;
-const savedUserFolder = process.env.N8N_USER_FOLDER;
+
+useTemporaryUserFolder();
 
 beforeEach(async () => {
 	fake = await startFakeOpenAI({ apiKey: KEY });
-	userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
-	process.env.N8N_USER_FOLDER = userFolder;
 });
 afterEach(async () => {
 	await fake.close();
-	rmSync(userFolder, { recursive: true, force: true });
-	if (savedUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = savedUserFolder;
 });
 
 interface Setup {

@@ -1,29 +1,22 @@
 // Agent Brain's side of n8n's engine requests: connected tools come back as one request for all items, the responses (shaped as n8n-core's WorkflowExecute
 // hands them back) resume each item, approvals lead to the gated tool's run, and items keep their order, Continue On Fail and session order across the exchange.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { EngineRequest, EngineResponse, ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { AgentBrain } from '../../nodes/AgentBrain/AgentBrain.node';
 import type { ActionMetadata } from '../../nodes/AgentBrain/execute/engineTools';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest, type Responder } from '../fakes/openai';
 import { executeContext } from '../helpers/executeContext';
+import { useTemporaryUserFolder } from '../helpers/userFolder';
 
 const KEY = 'sk-engine-request-key';
 let fake: FakeOpenAI;
-let userFolder: string;
-const savedUserFolder = process.env.N8N_USER_FOLDER;
+
+useTemporaryUserFolder();
 
 beforeEach(async () => {
 	fake = await startFakeOpenAI({ apiKey: KEY });
-	userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
-	process.env.N8N_USER_FOLDER = userFolder;
 });
 afterEach(async () => {
 	await fake.close();
-	rmSync(userFolder, { recursive: true, force: true });
-	if (savedUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = savedUserFolder;
 });
 
 const parameters = { type: 'object', properties: { plate: { type: 'string' } }, required: ['plate'] };

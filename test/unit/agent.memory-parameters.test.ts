@@ -1,29 +1,22 @@
 // The Agent Brain node's memory parameters: which settings and credentials n8n shows, and the node opening the embedded store in the n8n user folder.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NodeHelpers, NodeOperationError, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { AgentBrain } from '../../nodes/AgentBrain/AgentBrain.node';
 import { EmbeddedStore } from '../../nodes/VectorMemory/stores/embedded';
 import { VectorMemory as VectorMemoryNode } from '../../nodes/VectorMemory/VectorMemory.node';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
 import { executeContext } from '../helpers/executeContext';
+import { useTemporaryUserFolder } from '../helpers/userFolder';
 
 const KEY = 'sk-node-memory';
 let fake: FakeOpenAI;
-let userFolder: string;
-const savedUserFolder = process.env.N8N_USER_FOLDER;
+
+useTemporaryUserFolder();
 
 beforeEach(async () => {
 	fake = await startFakeOpenAI({ apiKey: KEY, embeddingDims: 32 });
-	userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
-	process.env.N8N_USER_FOLDER = userFolder;
 });
 afterEach(async () => {
 	await fake.close();
-	rmSync(userFolder, { recursive: true, force: true });
-	if (savedUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = savedUserFolder;
 });
 
 const description = new AgentBrain().description;

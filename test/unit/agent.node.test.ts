@@ -1,7 +1,4 @@
 // The Agent Brain node as n8n runs it, through the shared stand-in for n8n's execute context, against the OpenAI and Tavily fakes.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NodeApiError, NodeOperationError, type ICredentialDataDecryptedObject, type INodeExecutionData } from 'n8n-workflow';
 import { z } from 'zod';
 import { AgentBrain } from '../../nodes/AgentBrain/AgentBrain.node';
@@ -10,6 +7,7 @@ import { openAiCompatibleEndpoint, openAiConnection } from '../../nodes/shared/o
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
 import { startFakeTavily, type FakeTavily } from '../fakes/tavily';
 import { executeContext } from '../helpers/executeContext';
+import { useTemporaryUserFolder } from '../helpers/userFolder';
 
 const OPENAI_KEY = 'sk-test-key';
 const TAVILY_KEY = 'tvly-test-key';
@@ -27,21 +25,16 @@ interface Setup {
 
 let fake: FakeOpenAI;
 let tavily: FakeTavily;
-let userFolder: string;
-const savedUserFolder = process.env.N8N_USER_FOLDER;
+
+useTemporaryUserFolder();
 
 beforeEach(async () => {
 	fake = await startFakeOpenAI();
 	tavily = await startFakeTavily();
-	userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
-	process.env.N8N_USER_FOLDER = userFolder;
 });
 afterEach(async () => {
 	await fake.close();
 	await tavily.close();
-	rmSync(userFolder, { recursive: true, force: true });
-	if (savedUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = savedUserFolder;
 });
 
 /** The node with its parameters, credentials and connected tools; the task comes from each item, as `{{ $json.task }}` would. */

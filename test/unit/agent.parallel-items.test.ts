@@ -1,27 +1,20 @@
 // Items in Parallel: Agent Brain runs several items at once against the OpenAI fake; order, pairing, Continue On Fail, one shared 429 backoff, stopping, sessions.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
 import { AgentBrain } from '../../nodes/AgentBrain/AgentBrain.node';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest, type Responder, type ScriptedReply } from '../fakes/openai';
 import { executeContext } from '../helpers/executeContext';
+import { useTemporaryUserFolder } from '../helpers/userFolder';
 
 const KEY = 'sk-test-key';
 let fake: FakeOpenAI;
-let userFolder: string;
-const savedUserFolder = process.env.N8N_USER_FOLDER;
+
+useTemporaryUserFolder();
 
 beforeEach(async () => {
 	fake = await startFakeOpenAI({ apiKey: KEY });
-	userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
-	process.env.N8N_USER_FOLDER = userFolder;
 });
 afterEach(async () => {
 	await fake.close();
-	rmSync(userFolder, { recursive: true, force: true });
-	if (savedUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = savedUserFolder;
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,27 +1,20 @@
 // The tools an item's run gets: the built-ins turned on, in a fixed order, then the connected tool sub-nodes; Tavily and the memory store opened once per execution.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NodeOperationError, type INodeInputConfiguration } from 'n8n-workflow';
 import { AgentBrain } from '../../nodes/AgentBrain/AgentBrain.node';
 import { ExecutionResources } from '../../nodes/AgentBrain/execute/resources';
 import { assembleTools } from '../../nodes/AgentBrain/execute/tools';
 import { executeContext, type Parameters } from '../helpers/executeContext';
+import { useTemporaryUserFolder } from '../helpers/userFolder';
 
 const TAVILY_KEY = 'tvly-assembly-key';
-let userFolder: string;
-const savedUserFolder = process.env.N8N_USER_FOLDER;
 const opened: ExecutionResources[] = [];
 
+useTemporaryUserFolder();
+
 beforeEach(() => {
-	userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
-	process.env.N8N_USER_FOLDER = userFolder;
 });
 afterEach(async () => {
 	await Promise.all(opened.splice(0).map((resources) => resources.close()));
-	rmSync(userFolder, { recursive: true, force: true });
-	if (savedUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = savedUserFolder;
 });
 
 /** A connected n8n tool sub-node as LangChain gives it: a name, a JSON schema and invoke(). */

@@ -1,24 +1,17 @@
 // Agent Brain's memory tools with an Embeddings sub-node on its Embedding input: what the model saves and recalls is
 // embedded through the sub-node, not the credential's API, and a sub-node's bad vectors are refused naming it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AgentBrain } from '../../nodes/AgentBrain/AgentBrain.node';
 import { ExecutionResources } from '../../nodes/AgentBrain/execute/resources';
 import { assembleTools } from '../../nodes/AgentBrain/execute/tools';
 import { fakeEmbedding } from '../fakes/openai';
 import { executeContext } from '../helpers/executeContext';
+import { useTemporaryUserFolder } from '../helpers/userFolder';
 
-let userFolder: string;
-const savedUserFolder = process.env.N8N_USER_FOLDER;
+useTemporaryUserFolder();
+
 beforeEach(() => {
-	userFolder = mkdtempSync(join(tmpdir(), 'n8n-user-'));
-	process.env.N8N_USER_FOLDER = userFolder;
 });
 afterEach(() => {
-	rmSync(userFolder, { recursive: true, force: true });
-	if (savedUserFolder === undefined) delete process.env.N8N_USER_FOLDER;
-	else process.env.N8N_USER_FOLDER = savedUserFolder;
 });
 
 async function memoryTools(model: unknown) {
