@@ -5,6 +5,7 @@ import { startHttpsCapture, type HttpsCapture } from '../fakes/httpsCapture';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../fakes/openai';
 import { nodeOutput, startN8n, type Execution, type N8nInstance, type WorkflowSpec } from './harness';
 import { N8N1_RUNTIME } from './runtime';
+import { approvalLinks, gmailCredential, gmailSends as sentThroughGmail, mimeParts } from './gmail';
 
 const OPENAI_KEY = 'sk-e2e-engine-tools-key';
 const GMAIL_TOKEN = 'ya29.e2e-engine-tools-token';
@@ -132,15 +133,7 @@ beforeAll(async () => {
 		credentials: [
 			{ name: 'Fake OpenAI', type: 'openAiCompatibleAgenticApi', data: { apiKey: OPENAI_KEY, baseUrl: openai.url, organization: '', extraHeaders: '{}' } },
 			{ name: 'Fake OpenAI (n8n)', type: 'openAiApi', data: { apiKey: OPENAI_KEY, url: openai.url, header: false } },
-			{
-				name: 'Gmail account',
-				type: 'gmailOAuth2',
-				data: {
-					clientId: 'e2e-client.apps.googleusercontent.com',
-					clientSecret: 'e2e-client-secret',
-					oauthTokenData: { access_token: GMAIL_TOKEN, refresh_token: '1//e2e-refresh', token_type: 'Bearer', expires_in: 3599, scope: 'https://www.googleapis.com/auth/gmail.send' },
-				},
-			},
+			gmailCredential(GMAIL_TOKEN),
 		],
 		workflows: [codeToolFlow, aiAgentFlow, approval, approvalTimed, approvalUntimed, approvalLimited],
 	});
@@ -154,20 +147,7 @@ afterAll(async () => {
 
 const chatCalls = () => openai.requests.filter((r) => r.path.endsWith('/chat/completions'));
 const lastToolMessage = (request: FakeRequest) => String(request.body.messages.filter((m: { role: string }) => m.role === 'tool').at(-1)?.content);
-const gmailSends = () => capture.requests.filter((r) => /\/gmail\/v1\/users\/[^/]+\/messages\/send$/.test(r.path.split('?')[0]));
-
-/** The HTML of a message as Gmail's API receives it (`raw`, base64url MIME). */
-function emailHtml(raw: string): string {
-	const mime = Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8').replace(/\r\n/g, '\n');
-	const blocks = mime.split(/\n\n/);
-	const at = blocks.findIndex((block) => /^Content-Type: text\/html/im.test(block));
-	const body = blocks.slice(at + 1).join('\n\n').split(/\n--/)[0];
-	if (/^Content-Transfer-Encoding: base64/im.test(blocks[at])) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-	if (/^Content-Transfer-Encoding: quoted-printable/im.test(blocks[at])) {
-		return decodeURIComponent(body.replace(/=\n/g, '').replace(/%/g, '%25').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => `%${hex}`));
-	}
-	return body;
-}
+const gmailSends = () => sentThroughGmail(capture);
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
@@ -189,14 +169,8 @@ async function askForApproval(flow: WorkflowSpec, path: string, task: string) {
 	const waiting = await until('the execution to wait for approval', async () => (await n8n.executions(workflowId)).find((e) => Number(e.id) > before && e.status === 'waiting'));
 	const sends = gmailSends().slice(sendsBefore);
 	expect(sends).toHaveLength(1);
-	const html = emailHtml((sends[0].body as { raw: string }).raw);
-	const link = (approved: boolean) => {
-		const href = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')).find((url) => url.includes(`approved=${approved}`));
-		if (!href) throw new Error(`the approval email has no approved=${approved} link:\n${html.slice(0, 800)}`);
-		const url = new URL(href);
-		return `${n8n.url}${url.pathname}${url.search}`;
-	};
-	return { executionId: waiting.id, approve: link(true), decline: link(false), html };
+	const { html } = mimeParts((sends[0].body as { raw: string }).raw);
+	return { executionId: waiting.id, ...approvalLinks(html, n8n.url), html };
 }
 
 async function finished(executionId: string): Promise<Execution> {

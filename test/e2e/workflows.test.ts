@@ -11,6 +11,7 @@ import { DEFAULT_CONVERSATION_TABLE } from '../../nodes/AgentBrain/engine/postgr
 import { backendOptions } from '../../nodes/VectorMemory/backends';
 import { nodeOutput, startN8n, type N8nInstance, type WorkflowSpec } from './harness';
 import { streamWebhook } from './streaming';
+import { approvalLinks, gmailCredential, gmailSends as sentThroughGmail, mimeParts } from './gmail';
 
 const REPO = resolve(__dirname, '../..');
 
@@ -61,15 +62,7 @@ beforeAll(async () => {
 		credentials: [
 			{ name: 'OpenAI-compatible account', type: 'openAiCompatibleAgenticApi', data: { apiKey: OPENAI_KEY, baseUrl: openai.url, organization: '', extraHeaders: '{}' } },
 			{ name: 'Tavily account', type: 'tavilyAgenticApi', data: { apiKey: TAVILY_KEY, baseUrl: tavily.url } },
-			{
-				name: 'Gmail account',
-				type: 'gmailOAuth2',
-				data: {
-					clientId: 'e2e-client.apps.googleusercontent.com',
-					clientSecret: 'e2e-client-secret',
-					oauthTokenData: { access_token: GMAIL_TOKEN, refresh_token: '1//e2e-refresh', token_type: 'Bearer', expires_in: 3599, scope: 'https://www.googleapis.com/auth/gmail.send' },
-				},
-			},
+			gmailCredential(GMAIL_TOKEN),
 			{ name: 'Slack account', type: 'slackApi', data: { accessToken: SLACK_TOKEN } },
 			{ name: 'Webhook header auth', type: 'httpHeaderAuth', data: { name: HOOK_HEADER, value: HOOK_SECRET } },
 		],
@@ -93,24 +86,7 @@ function urlsIn(text: string): string[] {
 	return [...new Set(text.match(/https?:\/\/[^\s"'<>\\\]]+/g) ?? [])];
 }
 
-/** The top headers and the HTML part of a MIME message as Gmail's API receives it (`raw`, base64url), transfer encoding undone. */
-function mimeParts(raw: string): { headers: string; html: string } {
-	const mime = Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8').replace(/\r\n/g, '\n');
-	const blocks = mime.split(/\n\n/);
-	const at = blocks.findIndex((block) => /^Content-Type: text\/html/im.test(block));
-	if (at < 0) throw new Error(`no HTML part in the email:\n${mime.slice(0, 500)}`);
-	const body = blocks.slice(at + 1).join('\n\n').split(/\n--/)[0];
-	let html = body;
-	if (/^Content-Transfer-Encoding: quoted-printable/im.test(blocks[at])) {
-		const bytes = body.replace(/=\n/g, '').replace(/%/g, '%25').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => `%${hex}`);
-		html = decodeURIComponent(bytes);
-	} else if (/^Content-Transfer-Encoding: base64/im.test(blocks[at])) {
-		html = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-	}
-	return { headers: blocks[0], html };
-}
-
-const gmailSends = () => capture.requests.filter((r) => /\/gmail\/v1\/users\/[^/]+\/messages\/send$/.test(r.path.split('?')[0]));
+const gmailSends = () => sentThroughGmail(capture);
 const slackPosts = () => capture.requestsTo('slack.com', '/api/chat.postMessage');
 const chatCalls = () => openai.requests.filter((r) => r.path.endsWith('/chat/completions'));
 
@@ -170,14 +146,7 @@ describe('Research agent → email', () => {
 		const sends = gmailSends().slice(sendsBefore);
 		expect(sends.map(sentTo)).toEqual([APPROVER]);
 		const { html } = mimeParts((sends[0].body as { raw: string }).raw);
-		const link = (approved: string) => {
-			const href = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')).find((url) => url.includes(`approved=${approved}`));
-			if (!href) throw new Error(`the approval email has no approved=${approved} link:\n${html.slice(0, 800)}`);
-			// n8n writes its own base URL into the link; the test reaches the same n8n at n8n.url.
-			const url = new URL(href);
-			return `${n8n.url}${url.pathname}${url.search}`;
-		};
-		return { res, executionId: waiting.id, approve: link('true'), decline: link('false'), approvalEmail: html };
+		return { res, executionId: waiting.id, ...approvalLinks(html, n8n.url), approvalEmail: html };
 	}
 
 	async function finished(executionId: string) {
