@@ -83,8 +83,9 @@ function takeResponses(response: EngineResponse | undefined, states: Record<numb
 	const stillOut = new Set(next.map((action) => `${action.metadata.itemIndex}\u0000${action.id}`));
 	for (const [index, state] of Object.entries(states)) {
 		if (!('paused' in state)) continue;
-		for (const id of state.waitingFor.filter((waiting) => !stillOut.has(`${index}\u0000${waiting}`))) state.results.push({ id, problem: 'the workflow returned no result for this call' });
-		state.waitingFor = state.waitingFor.filter((waiting) => stillOut.has(`${index}\u0000${waiting}`));
+		const lost = state.waitingFor.filter((id) => !stillOut.has(`${index}\u0000${id}`));
+		state.results.push(...lost.map((id) => ({ id, problem: 'the workflow returned no result for this call' })));
+		state.waitingFor = state.waitingFor.filter((id) => !lost.includes(id));
 	}
 	return next;
 }
@@ -122,8 +123,7 @@ export async function runItems(ctx: IExecuteFunctions, count: number, resources:
 		actions.push(...itemActions);
 		if (session) pausedSessions.add(session);
 	};
-	const runOne = async (itemIndex: number) => {
-		const session = sessionOf(ctx, itemIndex, sharedMemory);
+	const runOne = async (itemIndex: number, session: string) => {
 		const state = states[itemIndex];
 		const resume = state && 'paused' in state ? { state: state.paused, settings: state.settings, results: state.results, askedApproval: state.askedApproval } : undefined;
 		if (!resume && session && pausedSessions.has(session)) return;
@@ -133,7 +133,8 @@ export async function runItems(ctx: IExecuteFunctions, count: number, resources:
 		while (next < ready.length && failure === undefined && !signal.aborted) {
 			const itemIndex = ready[next++];
 			try {
-				await sessions.run(sessionOf(ctx, itemIndex, sharedMemory), () => runOne(itemIndex));
+				const session = sessionOf(ctx, itemIndex, sharedMemory);
+				await sessions.run(session, () => runOne(itemIndex, session));
 			} catch (error) {
 				const nodeError = toNodeError(ctx, error, itemIndex, resources.secrets());
 				if (ctx.continueOnFail()) states[itemIndex] = { output: errorItem(nodeError, itemIndex) };
