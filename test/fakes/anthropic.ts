@@ -1,8 +1,9 @@
 // A scripted fake of Anthropic's Messages API (POST /v1/messages, with tools, and its server-sent event stream), following Anthropic's published format.
 // It stands in for api.anthropic.com, which cannot be reached from here: text and tool_use content blocks, stop_reason,
 // usage, tool_result blocks checked against the tool_use ids they answer, and Anthropic's error shape.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { approxTokens, readBody, sendJson as sendJsonBody } from './http';
 import type { ScriptedReply } from './openai';
 
 export interface AnthropicRequest {
@@ -20,21 +21,9 @@ export interface FakeAnthropic {
 	close(): Promise<void>;
 }
 
-const approxTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
-
-function readBody(req: IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-		req.on('error', reject);
-	});
-}
-
+/** Anthropic's answers carry a request id. */
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-	if (res.destroyed) return;
-	res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_fake${Date.now()}`, ...headers });
-	res.end(JSON.stringify(body));
+	sendJsonBody(res, status, body, { 'request-id': `req_fake${Date.now()}`, ...headers });
 }
 
 const errorBody = (type: string, message: string) => ({ type: 'error', error: { type, message } });

@@ -1,8 +1,9 @@
 // A scripted fake of Ollama's native chat API (POST /api/chat with tools, streamed as newline-delimited JSON or whole), following Ollama's published API.
 // It stands in for an Ollama server with a model loaded, which cannot run here: tool calls come as
 // `message.tool_calls[].function {name, arguments: object}`, usage as prompt_eval_count / eval_count.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { approxTokens, readBody, sendJson } from './http';
 import type { ScriptedReply } from './openai';
 
 export interface OllamaRequest {
@@ -18,23 +19,6 @@ export interface FakeOllama {
 	requests: Array<{ method: string; path: string; headers: Record<string, string>; body: any }>;
 	setScript(list: Array<ScriptedReply | OllamaResponder>): void;
 	close(): Promise<void>;
-}
-
-const approxTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
-
-function readBody(req: IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-		req.on('error', reject);
-	});
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-	if (res.destroyed) return;
-	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-	res.end(JSON.stringify(body));
 }
 
 /** Ollama refuses a tool message that follows no assistant tool call; the fake does too. */

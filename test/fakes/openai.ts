@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { approxTokens, readBody, sendJson } from './http';
 
 export interface ScriptedToolCall {
 	id?: string;
@@ -65,11 +66,6 @@ function errorBody(message: string, type: string, code: string | null) {
 	return { error: { message, type, param: null, code } };
 }
 
-/** Rough token count, like OpenAI's ~4 characters per token, so usage figures move with the text. */
-function approxTokens(text: string): number {
-	return Math.max(1, Math.ceil(text.length / 4));
-}
-
 function textOf(content: unknown): string {
 	if (typeof content === 'string') return content;
 	if (Array.isArray(content)) {
@@ -120,22 +116,6 @@ export function fakeEmbedding(text: string, dims: number): number[] {
 	norm = Math.sqrt(norm) || 1;
 	for (let i = 0; i < dims; i++) vector[i] /= norm;
 	return vector;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-		req.on('error', reject);
-	});
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-	if (res.destroyed) return;
-	const text = typeof body === 'string' ? body : JSON.stringify(body);
-	res.writeHead(status, { 'content-type': 'application/json', ...headers });
-	res.end(text);
 }
 
 function sleep(ms: number) {
